@@ -1,0 +1,101 @@
+"""Build-time code generator: `schema/` YAML -> `src/econtract_async/_generated/`.
+
+The runtime package never imports this. Pipeline: `load` (YAML -> frozen spec, every problem
+collected) -> `render` (spec -> source through `templates/`) -> `write` (format with ruff, then
+replace the output folder whole so a removed schema file leaves no orphan module).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .load import SchemaError, load_schema
+from .render import render_package
+
+__all__ = ["DEFAULT_OUT", "PROJECT_ROOT", "SchemaError", "generate", "render_sources"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SCHEMA = PROJECT_ROOT / "schema"
+DEFAULT_OUT = PROJECT_ROOT / "src" / "econtract_async" / "_generated"
+_RUFF_ARGS = ["--isolated", "--line-length", "100", "--target-version", "py311"]
+
+
+def _ruff(*args: str) -> None:
+    from ruff.__main__ import find_ruff_bin
+
+    subprocess.run([find_ruff_bin(), *args], check=True, capture_output=True)
+
+
+def render_sources(schema_dir: Path = DEFAULT_SCHEMA) -> dict[str, str]:
+    """Relative path -> final (formatted) source of every generated file, written nowhere."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "_generated"
+        _write(schema_dir, out)
+        return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.py"))}
+
+
+def _write(schema_dir: Path, out: Path) -> list[Path]:
+    files = render_package(load_schema(schema_dir))
+    written = []
+    for rel, source in sorted(files.items()):
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source, encoding="utf-8")
+        written.append(path)
+    _ruff("check", *_RUFF_ARGS, "--select", "I,F401", "--fix", "--quiet", str(out))
+    _ruff("format", *_RUFF_ARGS, "--quiet", str(out))
+    return written
+
+
+def generate(schema_dir: Path = DEFAULT_SCHEMA, out_dir: Path = DEFAULT_OUT) -> list[Path]:
+    """Generate the package from `schema_dir` into `out_dir`, replacing it whole."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="_generated_", dir=out_dir.parent))
+    try:
+        written = _write(schema_dir, staging)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.rename(out_dir)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return [out_dir / p.relative_to(staging) for p in written]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m codegen [--schema DIR] [--out DIR] [--check] [--check-schema]`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
+    parser.add_argument("--schema", type=Path, default=DEFAULT_SCHEMA)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--check", action="store_true", help="fail when --out is stale")
+    parser.add_argument("--check-schema", action="store_true", help="only load and check the YAML")
+    args = parser.parse_args(argv)
+    try:
+        if args.check_schema:
+            schema = load_schema(args.schema)
+            print(f"schema OK: {len(schema.resources)} resources, digest {schema.digest[:12]}")
+            return 0
+        if args.check:
+            expected = render_sources(args.schema)
+            actual = {
+                p.relative_to(args.out).as_posix(): p.read_text(encoding="utf-8")
+                for p in sorted(args.out.rglob("*.py"))
+            } if args.out.exists() else {}
+            if expected != actual:
+                stale = sorted(set(expected) ^ set(actual) | {k for k in expected if actual.get(k) != expected[k]})
+                print(f"stale generated code in {args.out}: {', '.join(stale)}; run `make regen`", file=sys.stderr)
+                return 1
+            print(f"generated code in {args.out} is up to date")
+            return 0
+        written = generate(args.schema, args.out)
+    except SchemaError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files to {args.out}")
+    return 0

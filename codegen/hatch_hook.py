@@ -1,0 +1,29 @@
+"""Hatchling build hook: write `_generated/` from `schema/` for wheel, sdist and editable builds."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+
+class GenerateModelsHook(BuildHookInterface):  # type: ignore[misc]
+    """Runs codegen before the build and declares its output as artifacts.
+
+    hatchling honours `.gitignore`, which lists `_generated/`, so the files must be declared
+    as artifacts to be packed.
+    """
+
+    PLUGIN_NAME = "econtract-codegen"
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        """Generate the package into the source tree."""
+        root = Path(self.root)
+        if str(root) not in sys.path:
+            sys.path.insert(0, str(root))
+        from codegen import generate
+
+        generate(root / "schema", root / "src" / "econtract_async" / "_generated")
+        build_data["artifacts"].append("src/econtract_async/_generated/")

@@ -1,0 +1,46 @@
+"""Base classes of the generated models: validation at construction, unknown fields kept."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+if TYPE_CHECKING:
+    from ._meta import ModelMeta
+
+__all__ = ["RequestModel", "ResponseModel"]
+
+
+class RequestModel:
+    """A model we send. Construction checks every field and raises one `ValidationError`.
+
+    Subclasses are frozen attrs classes written by codegen; `__econtract__` describes them.
+    """
+
+    __slots__ = ()
+    __econtract__: ClassVar[ModelMeta]
+
+    def __attrs_post_init__(self) -> None:
+        from ._validation import check
+
+        check(self)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Self:
+        """Build from a dict or CSV row: wire or Python names, text values coerced."""
+        from ._structure import from_mapping
+
+        return from_mapping(cls, data)
+
+    def to_wire(self) -> list[tuple[str, str]]:
+        """The `(name, value)` pairs this model sends, in wire order."""
+        from ._encoding import encode_pairs
+
+        return encode_pairs(self)
+
+
+class ResponseModel:
+    """A model we receive. Every field is optional; unknown fields are kept in `extra`."""
+
+    __slots__ = ()
+    __econtract__: ClassVar[ModelMeta]
