@@ -1,0 +1,110 @@
+"""A token-bucket rate limiter shared by every worker of a bulk run, adaptive on HTTP 429."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import anyio
+
+from .._exceptions import ConfigurationError
+
+__all__ = ["RateLimiter"]
+
+_BACKOFF_FACTOR = 0.5
+"""On a 429 the rate is multiplied by this (multiplicative decrease)."""
+_RECOVERY_STEP = 0.05
+"""Each success gives back this fraction of the target rate (additive increase)."""
+_MAX_PAUSE = 60.0
+
+
+class RateLimiter:
+    """Spread requests out to at most `rate` per second, and back off when the server says 429.
+
+    Workers call `acquire()` before each request. Tokens refill continuously up to `burst`; waiters
+    are served in arrival order because they queue on one fair lock. After `rate_limited()`
+    everyone pauses for the server's `Retry-After` (or an exponential back-off when there is none)
+    and the rate is halved; each `succeeded()` then gives back a little of the target rate, so a
+    run recovers once the server stops refusing.
+
+    Args:
+        rate: Target requests per second, or None for no limit (a 429 still pauses everyone).
+        burst: How many requests may start at once after an idle spell (default: one).
+        min_rate: The floor the adaptive rate never drops below.
+        clock: Returns the current time in seconds (injectable for tests).
+        sleep: Sleeps for a number of seconds (injectable for tests).
+    """
+
+    def __init__(
+        self,
+        rate: float | None = None,
+        *,
+        burst: float = 1.0,
+        min_rate: float = 0.5,
+        clock: Callable[[], float] = anyio.current_time,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    ) -> None:
+        if rate is not None and rate <= 0:
+            msg = f"rate must be positive or None, not {rate!r}"
+            raise ConfigurationError(msg)
+        if burst < 1:
+            msg = f"burst must be at least 1, not {burst!r}"
+            raise ConfigurationError(msg)
+        self.target = rate
+        self.rate = rate
+        """The current, possibly reduced, rate."""
+        self.burst = burst
+        self.min_rate = min(min_rate, rate) if rate is not None else min_rate
+        self._clock = clock
+        self._sleep = sleep
+        self._tokens = burst
+        self._stamp: float | None = None
+        self._paused_until = 0.0
+        self._strikes = 0
+        self._lock = anyio.Lock()
+
+    def __repr__(self) -> str:
+        return f"RateLimiter(rate={self.rate!r}, target={self.target!r})"
+
+    async def acquire(self) -> None:
+        """Wait until one more request may start."""
+        async with self._lock:
+            while True:
+                now = self._clock()
+                if now < self._paused_until:
+                    await self._sleep(self._paused_until - now)
+                    continue
+                if self.rate is None:
+                    return
+                self._refill(now)
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                await self._sleep((1 - self._tokens) / self.rate)
+
+    def rate_limited(self, retry_after: float | None = None) -> float:
+        """Record a 429: pause everyone, lower the rate, and return the pause in seconds."""
+        self._strikes += 1
+        if retry_after is not None and retry_after >= 0:
+            pause = min(retry_after, _MAX_PAUSE)
+        else:
+            pause = min(_BACKOFF_FACTOR * 2 ** (self._strikes - 1), _MAX_PAUSE)
+        now = self._clock()
+        self._paused_until = max(self._paused_until, now + pause)
+        if self.rate is not None:
+            self._refill(now)
+            self.rate = max(self.min_rate, self.rate * _BACKOFF_FACTOR)
+            self._tokens = min(self._tokens, 1.0)
+        return pause
+
+    def succeeded(self) -> None:
+        """Record an accepted request: creep back towards the target rate."""
+        self._strikes = 0
+        if self.rate is not None and self.target is not None and self.rate < self.target:
+            self.rate = min(self.target, self.rate + self.target * _RECOVERY_STEP)
+
+    def _refill(self, now: float) -> None:
+        """Add the tokens earned since the last refill."""
+        assert self.rate is not None
+        if self._stamp is not None:
+            self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
