@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import anyio
 import anyio.lowlevel
 import pytest
 
-from econtract_async._bulk import Journal, OutcomeKind, bulk_run
+from econtract_async._bulk import Journal, Outcome, OutcomeKind, bulk_run
 from econtract_async._exceptions import (
     BadRequestError,
     ConfigurationError,
@@ -24,13 +25,10 @@ from .fakes import FakeApi, Item, items, prepare
 pytestmark = pytest.mark.anyio
 
 
-async def collect(run_args: dict[str, object], api: FakeApi, rows: object) -> list[object]:
+async def collect(api: FakeApi, rows: Iterable[Item], **options: Any) -> list[Outcome]:
     """Run the primitive over `rows` and return its outcomes in arrival order."""
-    outcomes = []
-    async with bulk_run(rows, prepare, api.send, retry_backoff=0, **run_args) as run:  # type: ignore[arg-type]
-        async for outcome in run:
-            outcomes.append(outcome)
-    return outcomes
+    async with bulk_run(rows, prepare, api.send, retry_backoff=0, **options) as run:
+        return [outcome async for outcome in run]
 
 
 class TestOutcomes:
@@ -52,8 +50,8 @@ class TestOutcomes:
         self, api: FakeApi
     ) -> None:
         """A row that fails validation names all its bad fields and never reaches the API."""
-        outcomes = await collect({}, api, items(5, bad=lambda n: n == 2))
-        invalid = [o for o in outcomes if o.kind is OutcomeKind.INVALID]  # type: ignore[attr-defined]
+        outcomes = await collect(api, items(5, bad=lambda n: n == 2))
+        invalid = [o for o in outcomes if o.kind is OutcomeKind.INVALID]
         assert [o.position for o in invalid] == [2]
         assert [e.path for e in invalid[0].errors] == ["email", "n"]
         assert "email (email): not an email" in invalid[0].reason
@@ -98,8 +96,8 @@ class TestRetries:
         """A 503 is retried, and ends failed with its error once attempts run out."""
         api.script[1] = [ServerError(503, "busy") for _ in range(5)]
         api.script[2] = [ServerError(502, "bad gateway")]
-        outcomes = await collect({"max_attempts": 3}, api, items(4))
-        by_position = {o.position: o for o in outcomes}  # type: ignore[attr-defined]
+        outcomes = await collect(api, items(4), max_attempts=3)
+        by_position = {o.position: o for o in outcomes}
         assert by_position[1].kind is OutcomeKind.FAILED
         assert by_position[1].attempts == 3
         assert "ServerError: HTTP 503: busy" in by_position[1].error
@@ -108,30 +106,30 @@ class TestRetries:
     async def test_internal_server_errors_fail_without_a_retry(self, api: FakeApi) -> None:
         """A 500 may have been processed halfway, so the row is not resent."""
         api.script[0] = [ServerError(500, "oops")]
-        outcomes = await collect({}, api, items(1))
-        assert outcomes[0].kind is OutcomeKind.FAILED  # type: ignore[attr-defined]
+        outcomes = await collect(api, items(1))
+        assert outcomes[0].kind is OutcomeKind.FAILED
         assert api.received == [0]
 
     async def test_connect_errors_are_retried(self, api: FakeApi) -> None:
         """A request that certainly never reached the server is sent again."""
         api.script[0] = [ConnectError("refused")]
-        outcomes = await collect({}, api, items(1))
-        assert outcomes[0].kind is OutcomeKind.CREATED  # type: ignore[attr-defined]
+        outcomes = await collect(api, items(1))
+        assert outcomes[0].kind is OutcomeKind.CREATED
         assert api.received == [0, 0]
 
     async def test_a_lost_connection_ends_unknown_without_a_resend(self, api: FakeApi) -> None:
         """When the request may have been processed, the row ends unknown and is sent once."""
         api.script[0] = [ConnectionLostError("peer closed")]
-        outcomes = await collect({}, api, items(1))
-        assert outcomes[0].kind is OutcomeKind.UNKNOWN  # type: ignore[attr-defined]
-        assert "ConnectionLostError" in outcomes[0].error  # type: ignore[attr-defined]
+        outcomes = await collect(api, items(1))
+        assert outcomes[0].kind is OutcomeKind.UNKNOWN
+        assert "ConnectionLostError" in outcomes[0].error
         assert api.received == [0]
 
     async def test_other_api_errors_fail_at_once(self, api: FakeApi) -> None:
         """A 400 is the server's final word on the row."""
         api.script[0] = [BadRequestError(400, "Not all required parameters are set")]
-        outcomes = await collect({}, api, items(1))
-        assert outcomes[0].kind is OutcomeKind.FAILED  # type: ignore[attr-defined]
+        outcomes = await collect(api, items(1))
+        assert outcomes[0].kind is OutcomeKind.FAILED
         assert api.received == [0]
 
     async def test_unexpected_exceptions_are_not_swallowed(self, api: FakeApi) -> None:
@@ -277,7 +275,7 @@ class TestBoundedMemory:
                 nonlocal live
                 live -= 1
 
-        def rows() -> object:
+        def rows() -> Iterator[Row]:
             nonlocal live, most_live
             for n in range(100_000):
                 live += 1
