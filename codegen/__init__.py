@@ -25,7 +25,7 @@ _RUFF_ARGS = ["--isolated", "--line-length", "100", "--target-version", "py311"]
 
 
 def _ruff(*args: str) -> None:
-    from ruff.__main__ import find_ruff_bin
+    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
     subprocess.run([find_ruff_bin(), *args], check=True, capture_output=True)
 
@@ -35,7 +35,10 @@ def render_sources(schema_dir: Path = DEFAULT_SCHEMA) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "_generated"
         _write(schema_dir, out)
-        return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.py"))}
+        return {
+            p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(out.rglob("*.py"))
+        }
 
 
 def _write(schema_dir: Path, out: Path) -> list[Path]:
@@ -83,13 +86,23 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.check:
             expected = render_sources(args.schema)
-            actual = {
-                p.relative_to(args.out).as_posix(): p.read_text(encoding="utf-8")
-                for p in sorted(args.out.rglob("*.py"))
-            } if args.out.exists() else {}
+            actual = (
+                {
+                    p.relative_to(args.out).as_posix(): p.read_text(encoding="utf-8")
+                    for p in sorted(args.out.rglob("*.py"))
+                }
+                if args.out.exists()
+                else {}
+            )
             if expected != actual:
-                stale = sorted(set(expected) ^ set(actual) | {k for k in expected if actual.get(k) != expected[k]})
-                print(f"stale generated code in {args.out}: {', '.join(stale)}; run `make regen`", file=sys.stderr)
+                stale = sorted(
+                    set(expected) ^ set(actual)
+                    | {k for k in expected if actual.get(k) != expected[k]}
+                )
+                print(
+                    f"stale generated code in {args.out}: {', '.join(stale)}; run `make regen`",
+                    file=sys.stderr,
+                )
                 return 1
             print(f"generated code in {args.out} is up to date")
             return 0

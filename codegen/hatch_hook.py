@@ -9,7 +9,7 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 
-class GenerateModelsHook(BuildHookInterface):  # type: ignore[misc]
+class GenerateModelsHook(BuildHookInterface[Any]):
     """Runs codegen before the build and declares its output as artifacts.
 
     hatchling honours `.gitignore`, which lists `_generated/`, so the files must be declared

@@ -33,7 +33,16 @@ SCALAR_TYPES = frozenset(
 TYPES = SCALAR_TYPES | {"list", "model", "map", "json", "constant"}
 RESPONSE_ONLY_TYPES = frozenset({"map", "json"})
 
-RESOURCE_KEYS = {"api", "resource", "title", "source", "documented", "models", "endpoints", "extends"}
+RESOURCE_KEYS = {
+    "api",
+    "resource",
+    "title",
+    "source",
+    "documented",
+    "models",
+    "endpoints",
+    "extends",
+}
 MODEL_KEYS = {"kind", "description", "source", "status", "include", "fields"}
 FIELD_KEYS = {
     "wire", "name", "label", "type", "required", "empty_ok", "description", "aliases",
@@ -78,7 +87,9 @@ class _Loader:
     def problem(self, file: str, key_path: str, message: str) -> None:
         self.problems.append(SchemaProblem(file, key_path, message))
 
-    def check_keys(self, file: str, path: str, data: Any, allowed: set[str], required: set[str]) -> bool:
+    def check_keys(
+        self, file: str, path: str, data: Any, allowed: set[str], required: set[str]
+    ) -> bool:
         if not isinstance(data, dict):
             self.problem(file, path, f"expected a mapping, got {type(data).__name__}")
             return False
@@ -109,9 +120,17 @@ class _Loader:
             return
         for name, body in (data.get("codes") or {}).items():
             key_path = f"codes.{name}"
-            if not self.check_keys("shared/codes.yaml", key_path, body, {"description", "seen_in_examples"}, {"description"}):
+            if not self.check_keys(
+                "shared/codes.yaml",
+                key_path,
+                body,
+                {"description", "seen_in_examples"},
+                {"description"},
+            ):
                 continue
-            self.codes[name] = CodeSpec(name, str(body["description"]), tuple(body.get("seen_in_examples") or ()))
+            self.codes[name] = CodeSpec(
+                name, str(body["description"]), tuple(body.get("seen_in_examples") or ())
+            )
 
     def field(self, file: str, path: str, data: Any, kind: str) -> FieldSpec | None:
         required_keys = {"wire", "type", "description"}
@@ -124,13 +143,19 @@ class _Loader:
         ok = True
         if ftype not in TYPES:
             hint = difflib.get_close_matches(str(ftype), sorted(TYPES), n=1)
-            self.problem(file, f"{path}.type", f"unknown type {ftype!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+            self.problem(
+                file,
+                f"{path}.type",
+                f"unknown type {ftype!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""),
+            )
             ok = False
         if not isinstance(name, str) or not _IDENTIFIER.match(name) or keyword.iskeyword(name):
             self.problem(file, f"{path}.name", f"{name!r} is not a valid Python name: give `name`")
             ok = False
         if ftype == "code" and data.get("code") not in self.codes:
-            self.problem(file, f"{path}.code", f"unknown code {data.get('code')!r} (see shared/codes.yaml)")
+            self.problem(
+                file, f"{path}.code", f"unknown code {data.get('code')!r} (see shared/codes.yaml)"
+            )
             ok = False
         if ftype == "enum" and not data.get("values"):
             self.problem(file, f"{path}.values", "an enum needs `values`")
@@ -139,7 +164,11 @@ class _Loader:
             self.problem(file, f"{path}.value", "a constant needs `value`")
             ok = False
         if ftype == "list" and data.get("item") not in SCALAR_TYPES and data.get("model") is None:
-            self.problem(file, f"{path}.item", f"a list needs a scalar `item` type or a `model`, got {data.get('item')!r}")
+            self.problem(
+                file,
+                f"{path}.item",
+                f"a list needs a scalar `item` type or a `model`, got {data.get('item')!r}",
+            )
             ok = False
         if ftype in {"model", "map"} and not isinstance(data.get("model"), str):
             self.problem(file, f"{path}.model", f"a {ftype} field needs `model`")
@@ -192,7 +221,11 @@ class _Loader:
                 self.problem(file, key_path, "model names are CamelCase")
                 continue
             if name in self.raw_models:
-                self.problem(file, key_path, f"model {name!r} is already defined in {self.raw_models[name][0]}")
+                self.problem(
+                    file,
+                    key_path,
+                    f"model {name!r} is already defined in {self.raw_models[name][0]}",
+                )
                 continue
             if self.check_keys(file, key_path, body, MODEL_KEYS, {"kind", "description"}):
                 if body.get("kind") not in {"request", "response", "group"}:
@@ -203,17 +236,20 @@ class _Loader:
     def expand(self, name: str, stack: tuple[str, ...] = ()) -> tuple[FieldSpec, ...] | None:
         file, body = self.raw_models[name]
         if name in stack:
-            self.problem(file, f"models.{name}.include", f"include cycle: {' -> '.join((*stack, name))}")
+            self.problem(
+                file, f"models.{name}.include", f"include cycle: {' -> '.join((*stack, name))}"
+            )
             return None
         fields: list[FieldSpec] = []
-        for index, item in enumerate(body.get("include") or ()):
+        for index, entry in enumerate(body.get("include") or ()):
             key_path = f"models.{name}.include[{index}]"
             overrides: dict[str, Any] = {}
-            if isinstance(item, dict):
-                if not self.check_keys(file, key_path, item, {"model", "override"}, {"model"}):
+            item = entry
+            if isinstance(entry, dict):
+                if not self.check_keys(file, key_path, entry, {"model", "override"}, {"model"}):
                     continue
-                overrides = item.get("override") or {}
-                item = item["model"]
+                overrides = entry.get("override") or {}
+                item = entry["model"]
             if item not in self.raw_models:
                 self.problem(file, key_path, f"unknown model {item!r}")
                 continue
@@ -226,17 +262,23 @@ class _Loader:
             names = {f.name for f in included}
             for field_name, change in overrides.items():
                 if field_name not in names:
-                    self.problem(file, f"{key_path}.override.{field_name}", f"{item} has no field {field_name!r}")
-                elif self.check_keys(file, f"{key_path}.override.{field_name}", change, OVERRIDE_KEYS, set()):
+                    self.problem(
+                        file,
+                        f"{key_path}.override.{field_name}",
+                        f"{item} has no field {field_name!r}",
+                    )
+                elif self.check_keys(
+                    file, f"{key_path}.override.{field_name}", change, OVERRIDE_KEYS, set()
+                ):
                     pass
             for spec in included:
                 change = overrides.get(spec.name)
                 fields.append(attrs_evolve(spec, change) if isinstance(change, dict) else spec)
         kind = body.get("kind", "request")
         for index, raw in enumerate(body.get("fields") or ()):
-            spec = self.field(file, f"models.{name}.fields[{index}]", raw, kind)
-            if spec is not None:
-                fields.append(spec)
+            own = self.field(file, f"models.{name}.fields[{index}]", raw, kind)
+            if own is not None:
+                fields.append(own)
         seen: set[str] = set()
         for spec in fields:
             if spec.name in seen:
@@ -247,15 +289,25 @@ class _Loader:
     def check_references(self, file: str, model: ModelSpec) -> None:
         for index, spec in enumerate(model.fields):
             if spec.model is not None and spec.model not in self.raw_models:
-                self.problem(file, f"models.{model.name}.fields[{index}].model", f"unknown model {spec.model!r}")
+                self.problem(
+                    file,
+                    f"models.{model.name}.fields[{index}].model",
+                    f"unknown model {spec.model!r}",
+                )
             elif spec.type == "model" and model.kind != "response":
                 target_kind = self.raw_models[spec.model or ""][1].get("kind")
                 if target_kind != "group":
-                    self.problem(file, f"models.{model.name}.fields[{index}].model", "nested request models must be groups")
+                    self.problem(
+                        file,
+                        f"models.{model.name}.fields[{index}].model",
+                        "nested request models must be groups",
+                    )
 
     def endpoint(self, file: str, name: str, data: Any, documented: bool) -> EndpointSpec | None:
         key_path = f"endpoints.{name}"
-        if not self.check_keys(file, key_path, data, ENDPOINT_KEYS, {"method", "path", "summary", "retry"}):
+        if not self.check_keys(
+            file, key_path, data, ENDPOINT_KEYS, {"method", "path", "summary", "retry"}
+        ):
             return None
         ok = True
         if not _IDENTIFIER.match(str(name)):
@@ -277,7 +329,10 @@ class _Loader:
                 self.problem(file, f"{key_path}.request", f"{item!r} is not a request model")
                 ok = False
         response = data.get("response")
-        if response is not None and (response not in self.raw_models or self.raw_models[response][1].get("kind") != "response"):
+        if response is not None and (
+            response not in self.raw_models
+            or self.raw_models[response][1].get("kind") != "response"
+        ):
             self.problem(file, f"{key_path}.response", f"{response!r} is not a response model")
             ok = False
         params = []
@@ -287,7 +342,11 @@ class _Loader:
                 params.append(spec)
         placeholders = re.findall(r"{(\w+)}", str(data.get("path", "")))
         if placeholders != [p.wire for p in params]:
-            self.problem(file, f"{key_path}.path_params", f"must describe the placeholders {placeholders} in order")
+            self.problem(
+                file,
+                f"{key_path}.path_params",
+                f"must describe the placeholders {placeholders} in order",
+            )
             ok = False
         if not ok:
             return None
@@ -316,13 +375,19 @@ class _Loader:
             data = self.read_yaml(path)
             if data is None:
                 continue
-            if not self.check_keys(rel, "", data, RESOURCE_KEYS, {"api", "resource", "title", "source"}):
+            if not self.check_keys(
+                rel, "", data, RESOURCE_KEYS, {"api", "resource", "title", "source"}
+            ):
                 continue
             if data.get("api") not in {"crm", "product"}:
                 self.problem(rel, "api", "crm or product")
                 continue
             if rel.split("/")[0] != data["api"]:
-                self.problem(rel, "api", f"a file under {rel.split('/')[0]}/ must say api: {rel.split('/')[0]}")
+                self.problem(
+                    rel,
+                    "api",
+                    f"a file under {rel.split('/')[0]}/ must say api: {rel.split('/')[0]}",
+                )
             files.append((rel, data))
             self.collect_models(rel, data)
         resources = []

@@ -6,7 +6,15 @@ from typing import Any
 
 import attrs
 
-__all__ = ["CodeSpec", "EndpointSpec", "FieldSpec", "ModelSpec", "ResourceSpec", "SchemaProblem", "SchemaSpec"]
+__all__ = [
+    "CodeSpec",
+    "EndpointSpec",
+    "FieldSpec",
+    "ModelSpec",
+    "ResourceSpec",
+    "SchemaProblem",
+    "SchemaSpec",
+]
 
 
 @attrs.frozen

@@ -128,7 +128,9 @@ class SignedProductKeyAuth:
         ip = request.end_user_ip or self.default_ip
         if ip:
             params.append(("ip", ip))
-        params.append(("apikey", product_signature(self.public_key, self._secret, timestamp, nonce)))
+        params.append(
+            ("apikey", product_signature(self.public_key, self._secret, timestamp, nonce))
+        )
         params.append(("abcid", self.tracking_id))
         return request
 

@@ -94,7 +94,11 @@ def check_phone(value: Any) -> str | None:
 
 def check_language(value: Any) -> str | None:
     """`nl` or `fr`."""
-    return None if value in ("nl", "fr") and isinstance(value, str) else f"expected 'nl' or 'fr', got {_show(value)}"
+    return (
+        None
+        if value in ("nl", "fr") and isinstance(value, str)
+        else f"expected 'nl' or 'fr', got {_show(value)}"
+    )
 
 
 def check_country(value: Any) -> str | None:
@@ -112,7 +116,12 @@ def ean_check_digit(first17: str) -> int:
 
 def is_valid_ean(value: str) -> bool:
     """18 digits whose last one is the GS1 check digit of the first 17."""
-    return len(value) == 18 and value.isascii() and value.isdigit() and ean_check_digit(value[:17]) == int(value[17])
+    return (
+        len(value) == 18
+        and value.isascii()
+        and value.isdigit()
+        and ean_check_digit(value[:17]) == int(value[17])
+    )
 
 
 def check_ean(value: Any) -> str | None:
@@ -153,7 +162,12 @@ def is_valid_vat_be(value: str) -> bool:
     compact = compact.removeprefix("BE")
     if len(compact) == 9:
         compact = "0" + compact
-    if len(compact) != 10 or not compact.isascii() or not compact.isdigit() or compact[0] not in "01":
+    if (
+        len(compact) != 10
+        or not compact.isascii()
+        or not compact.isdigit()
+        or compact[0] not in "01"
+    ):
         return False
     return 97 - int(compact[:8]) % 97 == int(compact[8:])
 

@@ -89,7 +89,21 @@ def _step(name: str, key: str, ftype: str, empty_ok: bool, nested: type[Any] | N
                 out.append((f"{key}[0]", format_value(value)))
 
         return list_step
-    if ftype in {"string", "email", "phone", "ean", "iban", "bic", "vat_be", "ip_address", "url", "language", "country", "enum", "constant"}:
+    if ftype in {
+        "string",
+        "email",
+        "phone",
+        "ean",
+        "iban",
+        "bic",
+        "vat_be",
+        "ip_address",
+        "url",
+        "language",
+        "country",
+        "enum",
+        "constant",
+    }:
 
         def text_step(model: Any, out: list[tuple[str, str]]) -> None:
             value = getattr(model, name)
@@ -122,7 +136,9 @@ def _plan(cls: type[Any], prefix: str = "") -> tuple[_Step, ...]:
             if field.type == "model":
                 steps.append(_step(field.name, prefix + field.prefix, "model", False, field.model))
             else:
-                steps.append(_step(field.name, prefix + field.wire, field.type, field.empty_ok, None))
+                steps.append(
+                    _step(field.name, prefix + field.wire, field.type, field.empty_ok, None)
+                )
         plan = _PLANS[(cls, prefix)] = tuple(steps)
     return plan
 

@@ -8,6 +8,7 @@ they can never disagree about a field.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, Literal
 
 import attrs
@@ -41,7 +42,7 @@ class FieldMeta:
     code: str | None = None
     item: str | None = None
     one_or_many: bool = False
-    model: type[Any] | None = None
+    model: builtins.type[Any] | None = None
     prefix: str = ""
     min: float | None = None
     max: float | None = None
@@ -114,7 +115,9 @@ class WireField:
     """Required on the wire: the field is required and so is every model enclosing it."""
 
 
-def flatten(meta: ModelMeta, *, prefix: str = "", path: str = "", required: bool = True) -> tuple[WireField, ...]:
+def flatten(
+    meta: ModelMeta, *, prefix: str = "", path: str = "", required: bool = True
+) -> tuple[WireField, ...]:
     """Every wire parameter of a request model, in wire order, nested models expanded."""
     out: list[WireField] = []
     for field in meta.fields:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
-if TYPE_CHECKING:
-    from ._meta import ModelMeta
+from ._meta import ModelMeta
 
 __all__ = ["RequestModel", "ResponseModel"]
 

@@ -52,9 +52,7 @@ class Redactor:
     def params(self, params: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
         """Parameters with secret values replaced."""
         names = self.names
-        return tuple(
-            (k, REDACTED if k in names else self.text(v)) for k, v in params
-        )
+        return tuple((k, REDACTED if k in names else self.text(v)) for k, v in params)
 
     def text(self, text: str) -> str:
         """`text` with every known secret value replaced."""

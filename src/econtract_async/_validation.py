@@ -79,7 +79,11 @@ def _constraints(field: FieldMeta) -> Check | None:
         def length(value: Any) -> str | None:
             if isinstance(value, str):
                 if shortest is not None and len(value) < shortest:
-                    return "must not be empty" if shortest == 1 else f"must be at least {shortest} characters"
+                    return (
+                        "must not be empty"
+                        if shortest == 1
+                        else f"must be at least {shortest} characters"
+                    )
                 if longest is not None and len(value) > longest:
                     return f"must be at most {longest} characters"
             return None
@@ -188,10 +192,7 @@ def check(model: Any) -> None:
     errors: list[FieldError] | None = None
     for name, wire, required, run in _plan(type(model)):
         value = getattr(model, name)
-        if value is None:
-            problem = "required" if required else None
-        else:
-            problem = run(value)
+        problem = run(value) if value is not None else ("required" if required else None)
         if problem is not None:
             if errors is None:
                 errors = []
