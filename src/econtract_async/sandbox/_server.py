@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -19,10 +20,17 @@ import anyio
 import attrs
 import uvicorn
 
+from .._redact import REDACTED, SECRET_PARAMS
 from ._app import DroppedConnection
 from ._sandbox import Sandbox, SandboxCredentials
 
-__all__ = ["LiveSandbox", "run_sandbox", "serve_in_thread"]
+__all__ = [
+    "LiveSandbox",
+    "RedactAccessLog",
+    "install_log_filters",
+    "run_sandbox",
+    "serve_in_thread",
+]
 
 HOST = "127.0.0.1"
 
@@ -33,6 +41,31 @@ class _HideDroppedConnections(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
         return not isinstance(exc, DroppedConnection)
+
+
+_SECRET_QUERY = re.compile(rf"([?&](?:{'|'.join(sorted(SECRET_PARAMS))})=)[^&\s]*")
+
+
+class RedactAccessLog(logging.Filter):
+    """Replaces secret query parameters (`crm_api_key`, `apikey`) in uvicorn's access log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _SECRET_QUERY.sub(rf"\g<1>{REDACTED}", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True
+
+
+def install_log_filters() -> None:
+    """Hide dropped-connection tracebacks and secrets in uvicorn's logs (after uvicorn set them up)."""
+    error_log = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _HideDroppedConnections) for f in error_log.filters):
+        error_log.addFilter(_HideDroppedConnections())
+    access_log = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactAccessLog) for f in access_log.filters):
+        access_log.addFilter(RedactAccessLog())
 
 
 @attrs.frozen
@@ -93,8 +126,7 @@ def serve_in_thread(
         timeout_graceful_shutdown=2,
     )
     server = uvicorn.Server(config)
-    hide = _HideDroppedConnections()
-    logging.getLogger("uvicorn.error").addFilter(hide)
+    install_log_filters()
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="econtract-sandbox", daemon=True
     )
@@ -112,7 +144,6 @@ def serve_in_thread(
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
-        logging.getLogger("uvicorn.error").removeFilter(hide)
 
 
 @contextlib.asynccontextmanager

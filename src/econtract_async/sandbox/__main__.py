@@ -1,0 +1,111 @@
+"""`python -m econtract_async.sandbox`: serve both APIs on 127.0.0.1 until Ctrl+C.
+
+Example:
+    ```
+    python -m econtract_async.sandbox --port 8765 --db sandbox.db
+    curl "http://127.0.0.1:8765/api/clients/1?crm_api_id=sandbox-crm-id&crm_api_key=sandbox-crm-key"
+    ```
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from ._faults import Faults
+from ._sandbox import Sandbox, SandboxCredentials
+from ._server import install_log_filters
+
+__all__ = ["main", "parse_args"]
+
+
+def _error_rate(text: str) -> tuple[int, float]:
+    """`503=0.1` -> `(503, 0.1)`."""
+    status, _, rate = text.partition("=")
+    try:
+        return int(status), float(rate)
+    except ValueError:
+        msg = f"expected STATUS=RATE such as 503=0.1, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line, with every sandbox and fault option."""
+    defaults = SandboxCredentials()
+    parser = argparse.ArgumentParser(
+        prog="python -m econtract_async.sandbox",
+        description="Serve a local stand-in for the Econtract CRM and product APIs on 127.0.0.1.",
+    )
+    parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free)")
+    parser.add_argument("--db", default="sandbox.db", help="SQLite file, or :memory:")
+    parser.add_argument("--seed", type=int, default=2026, help="product catalogue seed")
+    parser.add_argument("--crm-id", default=defaults.crm_api_id)
+    parser.add_argument("--crm-key", default=defaults.crm_api_key)
+    parser.add_argument("--public-key", default=defaults.public_key)
+    parser.add_argument("--secret", default=defaults.secret)
+    parser.add_argument("--max-clock-skew", type=float, default=300.0, help="seconds")
+    faults = parser.add_argument_group("faults (changeable at run time: POST /_sandbox/faults)")
+    faults.add_argument(
+        "--latency", type=float, nargs="+", default=[0.0], help="SECONDS or LOW HIGH"
+    )
+    faults.add_argument(
+        "--error-rate", type=_error_rate, action="append", default=[], help="e.g. 503=0.1"
+    )
+    faults.add_argument("--rate-limit-rate", type=float, default=0.0, help="probability of 429")
+    faults.add_argument("--retry-after", type=int, default=1, help="seconds, sent with 429")
+    faults.add_argument(
+        "--drop-rate", type=float, default=0.0, help="handle, then drop the connection"
+    )
+    faults.add_argument("--slow-body-rate", type=float, default=0.0)
+    faults.add_argument("--slow-body-delay", type=float, default=0.05)
+    faults.add_argument("--fault-seed", type=int, default=0)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Build the sandbox from the command line and serve it until interrupted."""
+    args = parse_args(argv)
+    latency: float | tuple[float, float] = (
+        (args.latency[0], args.latency[1]) if len(args.latency) > 1 else args.latency[0]
+    )
+    try:
+        faults = Faults(
+            latency=latency,
+            error_rates=dict(args.error_rate),
+            rate_limit_rate=args.rate_limit_rate,
+            retry_after=args.retry_after,
+            drop_rate=args.drop_rate,
+            slow_body_rate=args.slow_body_rate,
+            slow_body_delay=args.slow_body_delay,
+            seed=args.fault_seed,
+        )
+    except ValueError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    credentials = SandboxCredentials(args.crm_id, args.crm_key, args.public_key, args.secret)
+    sandbox = Sandbox(
+        db=args.db,
+        credentials=credentials,
+        faults=faults,
+        catalogue_seed=args.seed,
+        max_clock_skew=args.max_clock_skew,
+    )
+    sys.stdout.write(
+        f"econtract sandbox on http://127.0.0.1:{args.port} (db: {args.db})\n"
+        f"  CRM id: {credentials.crm_api_id}  product public key: {credentials.public_key}\n"
+        "  keys: --crm-key / --secret (see --help for the defaults)\n"
+    )
+    try:
+        config = uvicorn.Config(sandbox.app, host="127.0.0.1", port=args.port, lifespan="off")
+        install_log_filters()
+        uvicorn.Server(config).run()
+    finally:
+        sandbox.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
