@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .journal import Journal, JournalEntry, JournalState, row_digest
-from .leads import BulkLeadsMixin, lead_from_row
+from .leads import BulkLeadsMixin, lead_from_row, send_lead
 from .outcomes import BulkStats, BulkSummary, Outcome, OutcomeKind
 from .ratelimit import RateLimiter
 from .runner import BulkRun, UnknownPolicy, bulk_run
@@ -25,4 +25,5 @@ __all__ = [
     "bulk_run",
     "lead_from_row",
     "row_digest",
+    "send_lead",
 ]

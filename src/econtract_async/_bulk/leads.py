@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     LeadRow: TypeAlias = AnyLead | Mapping[str, Any]
     """A lead model, or a dict / CSV row in wire or Python names (optional `lead_type`)."""
 
-__all__ = ["SPECIFIC_LEAD_TYPES", "BulkLeadsMixin", "lead_from_row"]
+__all__ = ["SPECIFIC_LEAD_TYPES", "BulkLeadsMixin", "lead_from_row", "send_lead"]
 
 SPECIFIC_LEAD_TYPES = ("third_party", "call_me_back", "click_out")
 """Lead types with a dedicated model; any other type is sent as a generic `Lead`."""
@@ -69,7 +69,9 @@ def lead_from_row(row: LeadRow, *, lead_type: str | None = None) -> AnyLead:
     return model.from_mapping(data)
 
 
-async def _send_lead(client: EcontractClient, options: RequestOptions, lead: AnyLead) -> int | None:
+async def send_lead(
+    client: EcontractClient, lead: AnyLead, *, options: RequestOptions | None = None
+) -> int | None:
     """Create one lead through the endpoint its type belongs to; return the CRM's id."""
     from ..crm import CallMeBackLead, ClickOutLead
 
@@ -135,7 +137,7 @@ class BulkLeadsMixin:
         return bulk_run(
             rows,
             functools.partial(lead_from_row, lead_type=lead_type),
-            functools.partial(_send_lead, self._client, options),
+            functools.partial(send_lead, self._client, options=options),
             identify=functools.partial(row_digest, salt=lead_type or ""),
             concurrency=concurrency,
             rate=rate,

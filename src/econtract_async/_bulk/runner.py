@@ -61,6 +61,8 @@ use it once you have checked the CRM and know those rows did not arrive.
 
 _RETRYABLE_STATUS = frozenset({502, 503, 504})
 """Gateway answers: the request did not reach the application, so resending is safe."""
+_CUT_OFF_DELIVERY = 5.0
+"""Seconds a cut-off row's outcome may wait for a reader before it is only counted."""
 _JOURNAL_STATE: dict[OutcomeKind, JournalState] = {
     OutcomeKind.CREATED: "created",
     OutcomeKind.INVALID: "invalid",
@@ -168,6 +170,7 @@ class BulkRun(Generic[R, P]):
                 exc_type, tb = type(error), error.__traceback__
         if exc is not None:
             self.summary.stopped = not self._input_done
+            self._outcome_receive.close()
             self._tg.cancel_scope.cancel()
         try:
             suppress = await self._tg.__aexit__(exc_type, exc, tb)
@@ -218,6 +221,12 @@ class BulkRun(Generic[R, P]):
         self._producer_scope.cancel()
         if grace is not None and self._tg is not None:
             self._tg.start_soon(self._cut_off, grace)
+
+    def abort(self) -> None:
+        """Stop taking new rows and cut off requests in flight now: those rows end `unknown`."""
+        self._stopping = True
+        self._producer_scope.cancel()
+        self._workers_scope.cancel()
 
     async def _cut_off(self, grace: float) -> None:
         """Cancel the workers once `grace` seconds have passed."""
@@ -347,7 +356,7 @@ class BulkRun(Generic[R, P]):
                 )
         except anyio.get_cancelled_exc_class():
             if attempts:
-                self._emit_cut_off(job, attempts)
+                await self._emit_cut_off(job, attempts)
             raise
 
     def _classify(self, error: EcontractError, attempts: int) -> tuple[OutcomeKind | None, float]:
@@ -372,8 +381,12 @@ class BulkRun(Generic[R, P]):
             return OutcomeKind.FAILED, 0.0
         return OutcomeKind.FAILED, 0.0
 
-    def _emit_cut_off(self, job: _Job[R, P], attempts: int) -> None:
-        """Account for a row whose request was cancelled mid-flight: it ends `unknown`."""
+    async def _emit_cut_off(self, job: _Job[R, P], attempts: int) -> None:
+        """Account for a row whose request was cancelled mid-flight: it ends `unknown`.
+
+        The outcome still reaches a caller that keeps reading (e.g. to report it); a caller
+        that left is detected at once, because leaving closes the receiving end.
+        """
         outcome = Outcome(
             job.position,
             OutcomeKind.UNKNOWN,
@@ -382,8 +395,11 @@ class BulkRun(Generic[R, P]):
             attempts=attempts,
         )
         self._account(outcome, job.digest)
-        with contextlib.suppress(anyio.WouldBlock, anyio.ClosedResourceError):
-            self._outcome_send.send_nowait(outcome)
+        with (
+            anyio.move_on_after(_CUT_OFF_DELIVERY, shield=True),
+            contextlib.suppress(anyio.ClosedResourceError, anyio.BrokenResourceError),
+        ):
+            await self._outcome_send.send(outcome)
 
     async def _emit(self, outcome: Outcome, digest: str | None = None) -> None:
         """Count, journal (when `digest` is given) and hand over one outcome."""

@@ -1,0 +1,80 @@
+"""`econtract`: import leads in bulk, serve the sandbox, and list products from a terminal.
+
+Credentials come from the environment (and a `.env` file in the current directory or above),
+never from the command line: `AB_CRM_URL`, `AB_CRM_ID`, `AB_CRM_KEY` for the CRM,
+`ECONTRACT_PRODUCT_URL`, `ECONTRACT_PRODUCT_KEY`, `ECONTRACT_PRODUCT_SECRET` for products.
+
+Exit codes: 0 success (every row created or skipped), 1 some rows invalid, failed or unknown
+(or the import was interrupted), 2 a usage or configuration error.
+
+Needs the `[cli]` extra; `rich` and `python-dotenv` are imported only when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ._common import EXIT_USAGE, UsageError, fail
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: `leads import`, `sandbox`, `products list`."""
+    parser = argparse.ArgumentParser(
+        prog="econtract",
+        description="Econtract CRM and product API from the command line.",
+        epilog="Credentials are read from the environment and a .env file (see docs).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    leads = commands.add_parser("leads", help="lead commands")
+    lead_commands = leads.add_subparsers(dest="action", required=True, metavar="ACTION")
+    from .leads import add_import_arguments
+
+    add_import_arguments(
+        lead_commands.add_parser(
+            "import",
+            help="create the leads of a CSV or JSON Lines file, concurrently and resumably",
+            description="Create every lead of FILE in the CRM; re-run the same command to resume.",
+        )
+    )
+
+    commands.add_parser(
+        "sandbox",
+        help="serve the local sandbox of both APIs (options: econtract sandbox --help)",
+        add_help=False,
+    )
+
+    products = commands.add_parser("products", help="product API commands")
+    product_commands = products.add_subparsers(dest="action", required=True, metavar="ACTION")
+    from .products import add_list_arguments
+
+    add_list_arguments(product_commands.add_parser("list", help="print products as a table"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `econtract` command line; return its exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["sandbox"]:
+        from .sandbox import serve
+
+        return serve(args_list[1:])
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    try:
+        if args.command == "leads":
+            from .leads import import_command
+
+            return import_command(args, args_list)
+        from .products import list_command
+
+        return list_command(args)
+    except UsageError as error:
+        return fail(str(error))
