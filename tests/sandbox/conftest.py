@@ -32,7 +32,9 @@ def sandbox(clock: FixedClock) -> Iterator[Sandbox]:
 @pytest_asyncio.fixture
 async def http(sandbox: Sandbox) -> AsyncIterator[httpx.AsyncClient]:
     """Plain httpx, in-process, to the sandbox: requests are written by hand like curl's."""
-    async with httpx.AsyncClient(transport=sandbox.transport(), base_url=sandbox.base_url) as client:
+    async with httpx.AsyncClient(
+        transport=sandbox.transport(), base_url=sandbox.base_url
+    ) as client:
         yield client
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+
 import pytest
 
 from econtract_async.sandbox._catalogue import DETAIL_PARTS, IDENTITY_KEYS, Catalogue
@@ -86,7 +87,9 @@ def test_texts_follow_the_language(catalogue: Catalogue) -> None:
 def test_filters_narrow_the_list(catalogue: Catalogue) -> None:
     """Segment, supplier and status filters each apply."""
     assert {p["segment"] for p in catalogue.search(cat="internet", segment="sme")} == {"sme"}
-    suppliers = {p["supplier"]["supplier_id"] for p in catalogue.search(cat="gas", supplier_ids=[15])}
+    suppliers = {
+        p["supplier"]["supplier_id"] for p in catalogue.search(cat="gas", supplier_ids=[15])
+    }
     assert suppliers == {"15"}
     active = catalogue.select(cat="internet")
     every = catalogue.select(cat="internet", statuses=(0, 1, 2))

@@ -91,7 +91,9 @@ class TestFaultInjector:
 
     def test_same_seed_gives_same_sequence(self) -> None:
         """Random faults are reproducible from their seed."""
-        faults = Faults(error_rates={500: 0.2, 503: 0.2}, drop_rate=0.3, latency=(0.0, 1.0), seed=42)
+        faults = Faults(
+            error_rates={500: 0.2, 503: 0.2}, drop_rate=0.3, latency=(0.0, 1.0), seed=42
+        )
         one, two = FaultInjector(faults), FaultInjector(faults)
         assert [one.decide() for _ in range(100)] == [two.decide() for _ in range(100)]
 

@@ -95,9 +95,14 @@ class TestStore:
 
     def test_failed_transaction_leaves_nothing(self, store: Store) -> None:
         """An error inside a transaction rolls back every write of it."""
-        with pytest.raises(RuntimeError), store.transaction():
-            store.upsert("clients", "k", {"email": "a@b.be"})
-            raise RuntimeError
+
+        def fail_midway() -> None:
+            with store.transaction():
+                store.upsert("clients", "k", {"email": "a@b.be"})
+                raise RuntimeError
+
+        with pytest.raises(RuntimeError):
+            fail_midway()
         assert store.count("clients") == 0
 
     def test_file_database_survives_reopening_in_wal_mode(self, tmp_path: Path) -> None:
@@ -140,7 +145,12 @@ class TestLatestOrders:
         store = Store(clock=clock)
         facets = [
             {"zipcode": "3500", "language": "nl", "product_type": "gas", "affiliate_id": 50},
-            {"zipcode": "1000", "language": "fr", "product_type": "electricity", "affiliate_id": 50},
+            {
+                "zipcode": "1000",
+                "language": "fr",
+                "product_type": "electricity",
+                "affiliate_id": 50,
+            },
             {"zipcode": "3500", "language": "nl", "product_type": "electricity", "affiliate_id": 7},
         ]
         for n, facet in enumerate(facets):
