@@ -202,6 +202,12 @@ def _build(
                 for key in sorted(set(nested_data) - nested_used):
                     errors.append(FieldError(f"{where}.{key}", f"{wire}{key}", "unknown field"))
             given = any(v is not None for v in nested.values())
+            if (
+                not given
+                and not field.required
+                and all(e.message == "required" for e in errors[before:])
+            ):
+                del errors[before:]  # an optional nested model with no value is absent
             if given and len(errors) == before:
                 try:
                     kwargs[field.name] = field.model(**nested)
