@@ -79,9 +79,8 @@ async def test_an_import_stopped_half_way_resumes_with_each_lead_stored_once(
 ) -> None:
     """Stop after 60 outcomes, resume with the same journal: every valid row is stored once."""
     journal = tmp_path / "leads.journal.db"
-    rows = lambda: lead_rows(300, bad_every=25)  # noqa: E731
     async with ec.crm.leads.bulk_create(
-        rows(), lead_type="third_party", journal=journal, concurrency=6
+        lead_rows(300, bad_every=25), lead_type="third_party", journal=journal, concurrency=6
     ) as run:
         seen = 0
         async for _ in run:
@@ -91,7 +90,9 @@ async def test_an_import_stopped_half_way_resumes_with_each_lead_stored_once(
     assert run.summary.stopped
     assert run.summary.total < 300
 
-    resumed = await ec.crm.leads.bulk_create(rows(), lead_type="third_party", journal=journal)
+    resumed = await ec.crm.leads.bulk_create(
+        lead_rows(300, bad_every=25), lead_type="third_party", journal=journal
+    )
     assert not resumed.stopped
     assert resumed.skipped == run.summary.created
     assert resumed.created + resumed.skipped == len(valid_emails(300, bad_every=25))

@@ -15,6 +15,7 @@ import attrs
 
 from .._bulk import (
     BulkRun,
+    BulkStats,
     BulkSummary,
     Outcome,
     OutcomeKind,
@@ -177,25 +178,27 @@ def import_command(args: argparse.Namespace, argv: list[str]) -> int:
     try:
         if args.dry_run:
             summary = _dry_run(plan, report)
+            stats = None
             auth_refused = False
         else:
             client = client_from_env(need="crm")
-            summary, auth_refused = anyio.run(_import, plan, args, client, report, err)
+            summary, stats, auth_refused = anyio.run(_import, plan, args, client, report, err)
     finally:
         report.close()
-    _print_summary(out, plan, summary, report, dry_run=args.dry_run)
+    _print_summary(out, plan, summary, report, stats)
     if auth_refused:
         err.print("The CRM refused the credentials (HTTP 401): check AB_CRM_ID and AB_CRM_KEY.")
         return EXIT_USAGE
     if summary.stopped:
         out.print("Interrupted. Resume with:", style="bold")
-        out.print(f"  {resume_command(argv, plan)}", markup=False, highlight=False)
+        out.print(f"  {resume_command(argv, plan)}", markup=False, highlight=False, soft_wrap=True)
     if summary.unknown and not args.dry_run:
         out.print(
             f"{summary.unknown} row(s) are unknown: the CRM may have stored them. Check, then "
             "re-run with --resend-unknown to send them again.",
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
     return EXIT_OK if summary.ok else EXIT_INCOMPLETE
 
@@ -222,7 +225,7 @@ async def _import(
     client: Any,
     report: ReportWriter,
     err: Console,
-) -> tuple[BulkSummary, bool]:
+) -> tuple[BulkSummary, BulkStats, bool]:
     """Run the import with a progress bar; Ctrl-C stops it gracefully, twice abandons."""
     options = RequestOptions(timeout=args.timeout, max_retries=0)
     auth_refused = False
@@ -252,7 +255,7 @@ async def _import(
                         progress.update(run.summary)
                 progress.update(run.summary)
                 signals.cancel_scope.cancel()
-    return run.summary, auth_refused
+    return run.summary, run.stats, auth_refused
 
 
 async def _watch_signals(run: BulkRun[Any, Any], progress: ImportProgress, grace: float) -> None:
@@ -273,18 +276,33 @@ async def _watch_signals(run: BulkRun[Any, Any], progress: ImportProgress, grace
 
 
 def _print_summary(
-    out: Console, plan: ImportPlan, summary: BulkSummary, report: ReportWriter, *, dry_run: bool
+    out: Console,
+    plan: ImportPlan,
+    summary: BulkSummary,
+    report: ReportWriter,
+    stats: BulkStats | None,
 ) -> None:
-    """Print the counts, the report and the journal."""
+    """Print the counts, the requests, the report and the journal (`stats` None: a dry run)."""
     shard = f" (shard {plan.shard})" if plan.shard.count > 1 else ""
-    if dry_run:
+    if stats is None:
         out.print(
             f"Dry run of {plan.path}{shard}: {summary.created} valid, {summary.invalid} invalid "
             f"of {summary.total} rows; nothing was sent.",
             highlight=False,
+            soft_wrap=True,
         )
     else:
-        out.print(f"Import of {plan.path}{shard}: {summary.total} rows", highlight=False)
-        out.print(f"  {counts_text(summary)}", highlight=False)
-        out.print(f"Journal: {plan.journal}", markup=False, highlight=False)
-    out.print(f"Report: {report.path} ({report.rows} rows)", markup=False, highlight=False)
+        out.print(
+            f"Import of {plan.path}{shard}: {summary.total} rows", highlight=False, soft_wrap=True
+        )
+        out.print(f"  {counts_text(summary)}", highlight=False, soft_wrap=True)
+        out.print(
+            f"  {stats.requests_sent} requests sent, {stats.retries} retried, "
+            f"{stats.rate_limited} answered 429",
+            highlight=False,
+            soft_wrap=True,
+        )
+        out.print(f"Journal: {plan.journal}", markup=False, highlight=False, soft_wrap=True)
+    out.print(
+        f"Report: {report.path} ({report.rows} rows)", markup=False, highlight=False, soft_wrap=True
+    )
