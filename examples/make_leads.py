@@ -103,42 +103,49 @@ PLACES = (
     ("9300", "Aalst", "nl"),
     ("9700", "Oudenaarde", "nl"),
 )
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """Names separated by `|` (some contain spaces)."""
+    return tuple(text.split("|"))
+
+
+def _gendered(men: str, women: str) -> tuple[tuple[str, int], ...]:
+    """First names with their gender code (1 man, 2 woman)."""
+    return tuple((name, 1) for name in _names(men)) + tuple((name, 2) for name in _names(women))
+
+
 FIRST_NAMES = {
-    "nl": (
-        ("Jan", 1), ("Pieter", 1), ("Wouter", 1), ("Bart", 1), ("Koen", 1), ("Tom", 1),
-        ("Jens", 1), ("Thomas", 1), ("Arne", 1), ("Lucas", 1), ("Stijn", 1), ("Dries", 1),
-        ("An", 2), ("Els", 2), ("Sofie", 2), ("Lotte", 2), ("Marie", 2), ("Lies", 2),
-        ("Hanne", 2), ("Katrien", 2), ("Nele", 2), ("Emma", 2), ("Fien", 2), ("Griet", 2),
+    "nl": _gendered(
+        "Jan|Pieter|Wouter|Bart|Koen|Tom|Jens|Thomas|Arne|Lucas|Stijn|Dries",
+        "An|Els|Sofie|Lotte|Marie|Lies|Hanne|Katrien|Nele|Emma|Fien|Griet",
     ),
-    "fr": (
-        ("Jean", 1), ("Pierre", 1), ("Luc", 1), ("Nicolas", 1), ("Julien", 1), ("Olivier", 1),
-        ("Maxime", 1), ("Antoine", 1), ("François", 1), ("Thibault", 1), ("Hugo", 1),
-        ("Marie", 2), ("Sophie", 2), ("Julie", 2), ("Céline", 2), ("Isabelle", 2),
-        ("Camille", 2), ("Chloé", 2), ("Aurélie", 2), ("Manon", 2), ("Élise", 2), ("Léa", 2),
+    "fr": _gendered(
+        "Jean|Pierre|Luc|Nicolas|Julien|Olivier|Maxime|Antoine|François|Thibault|Hugo",
+        "Marie|Sophie|Julie|Céline|Isabelle|Camille|Chloé|Aurélie|Manon|Élise|Léa",
     ),
 }
 LAST_NAMES = {
-    "nl": (
-        "Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens",
-        "Wouters", "De Smet", "Vermeulen", "Van den Broeck", "Hermans", "Aerts", "Pauwels",
-        "Van Damme", "De Clercq", "Verstraete", "Desmet", "Van de Velde", "Lambrechts",
+    "nl": _names(
+        "Peeters|Janssens|Maes|Jacobs|Mertens|Willems|Claes|Goossens|Wouters|De Smet|Vermeulen|"
+        "Van den Broeck|Hermans|Aerts|Pauwels|Van Damme|De Clercq|Verstraete|Desmet|"
+        "Van de Velde|Lambrechts"
     ),
-    "fr": (
-        "Dubois", "Lambert", "Dupont", "Martin", "Simon", "Laurent", "Leclercq", "Lejeune",
-        "Renard", "Dumont", "Lemaire", "Collard", "Henry", "François", "Denis", "Gilson",
-        "Leroy", "Mathieu", "Noël", "Bertrand", "Hubert",
+    "fr": _names(
+        "Dubois|Lambert|Dupont|Martin|Simon|Laurent|Leclercq|Lejeune|Renard|Dumont|Lemaire|"
+        "Collard|Henry|François|Denis|Gilson|Leroy|Mathieu|Noël|Bertrand|Hubert"
     ),
 }
 STREETS = {
-    "nl": (
-        "Kerkstraat", "Stationsstraat", "Dorpsstraat", "Molenstraat", "Schoolstraat",
-        "Nieuwstraat", "Beukenlaan", "Lindenlaan", "Kapelstraat", "Veldstraat", "Hoogstraat",
-        "Boomgaardstraat", "Meersstraat", "Zandstraat", "Kastanjelaan",
+    "nl": _names(
+        "Kerkstraat|Stationsstraat|Dorpsstraat|Molenstraat|Schoolstraat|Nieuwstraat|Beukenlaan|"
+        "Lindenlaan|Kapelstraat|Veldstraat|Hoogstraat|Boomgaardstraat|Meersstraat|Zandstraat|"
+        "Kastanjelaan"
     ),
-    "fr": (
-        "Rue de l'Église", "Rue de la Station", "Rue du Moulin", "Chaussée de Bruxelles",
-        "Avenue des Tilleuls", "Rue des Écoles", "Rue Haute", "Place communale",
-        "Rue du Village", "Avenue de la Gare", "Rue des Champs", "Rue Saint-Jean",
+    "fr": _names(
+        "Rue de l'Église|Rue de la Station|Rue du Moulin|Chaussée de Bruxelles|"
+        "Avenue des Tilleuls|Rue des Écoles|Rue Haute|Place communale|Rue du Village|"
+        "Avenue de la Gare|Rue des Champs|Rue Saint-Jean"
     ),
 }
 DOMAINS = ("example.be", "example.com", "example.org", "example.net")
