@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from econtract_async._generated import ENDPOINTS
-from econtract_async.sandbox._app import build_routes
-from econtract_async.sandbox._handlers import HANDLERS
+from econtract_async.sandbox._app import HANDLERS, build_routes
 
 
 def test_every_sdk_endpoint_has_a_handler() -> None:

@@ -29,6 +29,7 @@ from .._auth import product_signature
 from .._meta import EndpointMeta
 from ._faults import Decision, Faults
 from ._handlers import HANDLERS, Call
+from ._handlers_more import register as _register_more
 from ._params import ApiProblem, RawParams, check, choose_model, convert, decode
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ADMIN_PREFIX",
+    "HANDLERS",
     "DroppedConnection",
     "NonceCache",
     "SandboxRoute",
@@ -48,6 +50,9 @@ __all__ = [
 ADMIN_PREFIX = "/_sandbox/"
 CRM_CREDENTIALS = ("crm_api_id", "crm_api_key")
 PRODUCT_CREDENTIALS = ("key", "time", "timestamp", "nonce", "ip", "apikey", "abcid")
+
+
+_register_more()
 
 
 class DroppedConnection(Exception):
@@ -201,7 +206,7 @@ class ApiApp:
         if handler is None:
             raise ApiProblem(501, f"Sandbox error : no handler for {endpoint.key}")
         sandbox = self.sandbox
-        call = Call(endpoint, path_values, parsed, sandbox.store, sandbox.catalogue)
+        call = Call(endpoint, path_values, parsed, sandbox.store, sandbox.catalogue, raw)
         result = handler(call)
         return json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
 

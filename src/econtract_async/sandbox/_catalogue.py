@@ -230,6 +230,14 @@ class Catalogue:
             sort_price=sort_price,
         )
 
+    def suppliers(self) -> list[dict[str, Any]]:
+        """Every supplier once, as products show them (`supplier_id`, `name`, `logo`)."""
+        seen: dict[str, dict[str, Any]] = {}
+        for product in self.products:
+            supplier = product.body["supplier"]
+            seen.setdefault(supplier["supplier_id"], supplier)
+        return sorted(seen.values(), key=lambda s: int(s["supplier_id"]))
+
     def product(self, product_id: int) -> Product | None:
         """The product with this id, whatever its type or status."""
         return self._by_id.get(product_id)

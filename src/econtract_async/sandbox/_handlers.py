@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ._catalogue import Catalogue
     from ._store import Store
 
-__all__ = ["HANDLERS", "Call", "Handler"]
+__all__ = ["HANDLERS", "Call", "Handler", "digest", "found", "handles"]
 
 
 @attrs.frozen
@@ -35,6 +35,8 @@ class Call:
     """Checked query or form parameters; `None` when the endpoint takes none."""
     store: Store
     catalogue: Catalogue
+    raw: dict[str, Any] = attrs.field(factory=dict)
+    """Every parameter sent, credentials removed (for endpoints without a request model)."""
 
     @property
     def values(self) -> dict[str, Any]:
@@ -57,7 +59,7 @@ def handles(*keys: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def _found(kind: str, label: str, call: Call) -> dict[str, Any]:
+def found(kind: str, label: str, call: Call) -> dict[str, Any]:
     """The stored record for the path's `id`, or a 404 answer."""
     record = call.store.get(kind, call.path["id"])
     if record is None:
@@ -69,19 +71,19 @@ def _found(kind: str, label: str, call: Call) -> dict[str, Any]:
 @handles("crm.clients.get")
 def get_client(call: Call) -> dict[str, Any]:
     """A stored client."""
-    return _found("clients", "Client", call)
+    return found("clients", "Client", call)
 
 
 @handles("crm.addresses.get")
 def get_address(call: Call) -> dict[str, Any]:
     """A stored address."""
-    return _found("addresses", "Address", call)
+    return found("addresses", "Address", call)
 
 
 @handles("crm.contracts.get")
 def get_contract(call: Call) -> dict[str, Any]:
     """A stored contract (one is created with every order)."""
-    return _found("contracts", "Contract", call)
+    return found("contracts", "Contract", call)
 
 
 @handles("crm.clients.create")
@@ -123,6 +125,7 @@ def create_order(call: Call) -> dict[str, Any]:
             "language": client_data.get("language"),
             "product_type": order.get("producttype"),
             "affiliate_id": order.get("affiliate_id"),
+            "product_id": order.get("product_id"),
         }
         identity = order_identity(client["id"], order)
         stored, _ = store.upsert("orders", identity, order, facets=facets)
@@ -173,7 +176,7 @@ def create_lead(call: Call) -> dict[str, Any]:
     return call.store.insert("leads", data)
 
 
-def _digest(*parts: object) -> int:
+def digest(*parts: object) -> int:
     """A stable number from the inputs (the same inputs give the same answer in every run)."""
     text = "|".join(str(part) for part in parts)
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
@@ -183,9 +186,9 @@ def _digest(*parts: object) -> int:
 def supplier_rating(call: Call) -> dict[str, Any]:
     """A made-up but stable rating out of 10 for a supplier, with its parts and a review count."""
     supplier_id = call.path["id"]
-    seed = _digest("rating", supplier_id)
+    seed = digest("rating", supplier_id)
     parts = {
-        name: round(5 + (_digest(name, supplier_id) % 450) / 100, 2)
+        name: round(5 + (digest(name, supplier_id) % 450) / 100, 2)
         for name in ("service", "price", "switching", "information")
     }
     return {
@@ -208,7 +211,7 @@ def default_usages(call: Call) -> dict[str, Any]:
         )
         raise ApiProblem(400, msg)
     people = values.get("family_size") or 2
-    jitter = _digest(sorted(values.items())) % 200
+    jitter = digest(sorted(values.items())) % 200
     out: dict[str, Any] = {"producttype": producttype, "segment": values["segment"], "unit": "kWh"}
     if producttype in ("electricity", "dualfuel_pack"):
         total = 1200 + 700 * people + jitter

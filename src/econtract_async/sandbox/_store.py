@@ -162,6 +162,36 @@ class Store:
         assert record is not None
         return record, False
 
+    def update(
+        self, kind: str, record_id: int, data: Mapping[str, Any], *, identity: str | None = None
+    ) -> Record | None:
+        """Merge `data` into the record with this id (`None` when there is none).
+
+        Raises:
+            sqlite3.IntegrityError: the new `identity` belongs to another record.
+        """
+        self._check(kind)
+        with self.transaction():
+            row = self._db.execute(f"SELECT data FROM {kind} WHERE id = ?", (record_id,)).fetchone()
+            if row is None:
+                return None
+            merged = {**json.loads(row[0]), **data}
+            self._db.execute(
+                f"UPDATE {kind} SET data = ?, identity = COALESCE(?, identity), updated = ?"
+                " WHERE id = ?",
+                (json.dumps(merged), identity, self._clock(), record_id),
+            )
+        return self.get(kind, record_id)
+
+    def all(self, kind: str) -> list[Record]:
+        """Every record of a kind, oldest first."""
+        self._check(kind)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id, data, created, updated FROM {kind} ORDER BY id"
+            ).fetchall()
+        return [self._record(*row) for row in rows]
+
     def insert(
         self, kind: str, data: Mapping[str, Any], *, facets: Mapping[str, Any] | None = None
     ) -> Record:
@@ -194,6 +224,7 @@ class Store:
         language: str | None = None,
         product_type: str | None = None,
         affiliate_id: int | None = None,
+        product_id: int | None = None,
         limit: int = 10,
     ) -> list[tuple[Record, dict[str, Any]]]:
         """The newest orders first with their facets, filtered on those facets."""
@@ -207,6 +238,7 @@ class Store:
             ("language", language),
             ("product_type", product_type),
             ("affiliate_id", affiliate_id),
+            ("product_id", product_id),
         ):
             if value is not None:
                 clauses.append(f"json_extract(facets, '$.{facet}') = ?")
