@@ -1,0 +1,539 @@
+"""mkdocs hook: the API reference and the migration tables, generated from the SDK at build time.
+
+Everything here reads `econtract_async._generated` (written by codegen from `schema/`), never
+the YAML directly, so a page can only describe what the installed SDK really does:
+
+- one page per resource (`reference/crm/clients.md`, `reference/product/products.md`, ...) with,
+  per endpoint, the HTTP method and path, the SDK call, the retry policy and a parameter table
+  (wire name, Python name, type, required, constraints, description, decision), followed by the
+  mkdocstrings documentation of the resource class and its models;
+- the endpoint index of `reference/index.md` (marker `<!-- econtract:endpoint-index -->`);
+- the PHP-to-Python tables of `migration.md` (markers `<!-- econtract:migration-crm -->` and
+  `<!-- econtract:migration-product -->`): a PHP call whose endpoint the SDK lacks reads
+  "coming with the parity release" until codegen adds it.
+
+Pages other engineers own (`testing.md`, `bulk-import.md`, ...) get a clearly marked placeholder
+while they do not exist yet, so links to them keep the `--strict` build green.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from econtract_async._generated import ENDPOINTS, MODELS
+from econtract_async._meta import EndpointMeta, FieldMeta, ModelMeta, WireField, flatten
+
+__all__ = [
+    "CRM_PHP_CALLS",
+    "PRODUCT_PHP_CALLS",
+    "PhpCall",
+    "decision_anchors",
+    "endpoint_index",
+    "migration_table",
+    "resource_pages",
+    "sdk_call",
+]
+
+log = logging.getLogger("mkdocs.hooks.econtract_reference")
+
+# The toc extension's own slugify, so decision anchors match its heading ids (Markdown ships
+# no type hints, hence the annotated import).
+slugify: Callable[[str, str], str] = importlib.import_module("markdown.extensions.toc").slugify
+
+REFERENCE_SECTION = "API reference"
+PARITY = "coming with the parity release"
+OWNED_ELSEWHERE = {
+    "testing.md": "Testing your code",
+    "bulk-import.md": "Bulk import",
+    "performance.md": "Performance",
+    "benchmarks.md": "Benchmarks",
+}
+"""Pages written by other engineers: a placeholder stands in until the real page lands."""
+
+
+@attrs.frozen
+class PhpCall:
+    """A method of an official PHP client and the wire call it makes."""
+
+    php: str
+    method: str
+    path: str
+    note: str = ""
+    name: str | None = None
+    """The SDK method name, where several SDK methods share the wire call (leads)."""
+
+
+CRM_PHP_CALLS: tuple[PhpCall, ...] = (
+    PhpCall("getClient($id)", "GET", "/api/clients/{id}"),
+    PhpCall("createClient($params)", "POST", "/api/clients", "PHP 8: TypeError after sending"),
+    PhpCall("searchClients($query)", "POST", "/api/clients/search", "not in the API docs"),
+    PhpCall("updateClient($id, $params)", "POST", "/api/clients/{id}", "not in the API docs"),
+    PhpCall("getAddress($id)", "GET", "/api/addresses/{id}"),
+    PhpCall("createAddress($params)", "POST", "/api/addresses", "PHP 8: TypeError after sending"),
+    PhpCall("updateAddress($id, $params)", "POST", "/api/addresses/{id}", "not in the API docs"),
+    PhpCall("getContract($id)", "GET", "/api/contracts/{id}"),
+    PhpCall("createOrder($params)", "POST", "/api/orders", "PHP 8: TypeError after sending"),
+    PhpCall(
+        "createLead($params)", "POST", "/api/leads", "PHP 8: TypeError after sending", "create"
+    ),
+    PhpCall(
+        "createClickOutLead($params)",
+        "POST",
+        "/api/leads/clickOut",
+        "PHP 8: TypeError after sending",
+    ),
+    PhpCall(
+        "createCallMeBackLead($params)",
+        "POST",
+        "/api/leads",
+        "PHP 8: TypeError after sending",
+        "create_call_me_back",
+    ),
+    PhpCall("referral lead", "POST", "/api/referrals", "not in the API docs"),
+    PhpCall(
+        "getLatestOrders($params)",
+        "GET",
+        "/api/orders/latest",
+        "PHP 8: TypeError after sending; the docs print `POST /api/latest`",
+    ),
+    PhpCall("latest order by product", "GET", "/api/orders/latestByProduct", "not in the API docs"),
+    PhpCall(
+        "getSupplierRating($id)",
+        "GET",
+        "/api/suppliers/{id}/rating",
+        "documented, but missing from the PHP service class",
+    ),
+    PhpCall("getDefaultUsages($params)", "GET", "/api/usages"),
+    PhpCall("recommendation", "GET", "/api/recommendations/{id}", "not in the API docs"),
+    PhpCall(
+        "renewal recommendation", "GET", "/api/recommendations/{id}/renewal", "not in the API docs"
+    ),
+)
+"""`econtract/crm` 4.2.0 (`CrmService`), as observed in `shared/reference/wire-protocol.md`."""
+
+PRODUCT_PHP_CALLS: tuple[PhpCall, ...] = (
+    PhpCall("getProducts($params)", "GET", "/products.json"),
+    PhpCall(
+        "getProducts($params, $productId)",
+        "GET",
+        "/products/view/{id}.json",
+        "legacy clients call `/products/{id}.json`",
+    ),
+    PhpCall(
+        "getProducts($params, [$id1, $id2])",
+        "GET",
+        "/products.json",
+        "sends `productid[0]=…`; legacy clients `productid=2+5`",
+    ),
+    PhpCall("getProductsLastUpdated($params)", "GET", "/products/last_updated.json"),
+    PhpCall("compare($params)", "GET", "/comparison.json", "parameters undocumented"),
+    PhpCall("previousCompare($id, $params)", "GET", "/comparison/{id}.json"),
+    PhpCall("getSuppliers($params)", "GET", "/suppliers.json", "parameters undocumented"),
+    PhpCall("getSupplierDetail($id, $params)", "GET", "/suppliers/{id}.json"),
+    PhpCall("getReviews($params)", "GET", "/reviews.json", "parameters undocumented"),
+    PhpCall("usages($params)", "GET", "/usages.json", "parameters undocumented"),
+    PhpCall("getDnb($zip, $lang)", "GET", "/dnb.json"),
+    PhpCall("availability check", "GET", "/products/is_available_at/{id}.json", "`zip`"),
+    PhpCall("product PBS", "GET", "/products/pbs/{id}.json", "parameters undocumented"),
+    PhpCall("sales agent", "GET", "/sales_agent.json", "parameters undocumented"),
+)
+"""The `Aanbieders` class of `econtract/ApiClient` (1.1.9 and the legacy 1.0.x/1.1.7)."""
+
+
+# Helpers
+
+
+def _cell(text: object) -> str:
+    """Text made safe for one Markdown table cell."""
+    value = html.escape(" ".join(str(text).split()), quote=False)
+    return re.sub(r"([\\`*_\[\]|])", r"\\\1", value)
+
+
+def _code(text: object) -> str:
+    """Inline code that survives a table cell (backticks and pipes included)."""
+    value = str(text).replace("|", "\\|")
+    fence = "``" if "`" in value else "`"
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def _namespace(endpoint: EndpointMeta) -> str:
+    """Where the resource hangs off the client: `ec.crm.clients` or `ec.products`."""
+    if endpoint.api == "product" and endpoint.resource == "products":
+        return "ec.products"
+    return f"ec.{endpoint.api}.{endpoint.resource}"
+
+
+def _public_module(api: str) -> str:
+    return f"econtract_async.{api}"
+
+
+def _model_ref(endpoint_api: str, cls: type[Any]) -> str:
+    """An autorefs link to a generated model's mkdocstrings entry."""
+    return f"[`{cls.__name__}`][{_public_module(endpoint_api)}.{cls.__name__}]"
+
+
+def sdk_call(endpoint: EndpointMeta) -> str:
+    """The Python call of an endpoint, e.g. `await ec.crm.clients.get(id)`."""
+    args = [param.name for param in endpoint.path_params]
+    if endpoint.request:
+        args.append(" | ".join(f"{cls.__name__}(...)" for cls in endpoint.request))
+    return f"await {_namespace(endpoint)}.{endpoint.name}({', '.join(args)})"
+
+
+def decision_anchors(decisions_md: str) -> dict[str, str]:
+    """`D-NNN` -> the heading anchor of its entry in `decisions.md` (toc's own slugify)."""
+    anchors: dict[str, str] = {}
+    for match in re.finditer(r"^## (D-\d{3})\b(.*)$", decisions_md, flags=re.MULTILINE):
+        heading = (match.group(1) + match.group(2)).replace("`", "")
+        anchors[match.group(1)] = slugify(html.unescape(heading), "-")
+    return anchors
+
+
+def _decision_link(decision: str | None, anchors: dict[str, str], up: str) -> str:
+    if not decision:
+        return ""
+    anchor = anchors.get(decision)
+    if anchor is None:
+        log.warning("decision %s is not an entry of docs/decisions.md", decision)
+        return decision
+    return f"[{decision}]({up}decisions.md#{anchor})"
+
+
+# Parameter tables
+
+
+def _type(field: FieldMeta) -> str:
+    if field.type == "list":
+        return _code(f"list[{field.item}]")
+    return _code(field.type)
+
+
+def _bound(low: float | None, high: float | None, unit: str = "") -> str:
+    def fmt(number: float) -> str:
+        return str(int(number)) if float(number).is_integer() else str(number)
+
+    if low is not None and high is not None:
+        return f"{fmt(low)} to {fmt(high)}{unit}"
+    if low is not None:
+        return f"at least {fmt(low)}{unit}"
+    if high is not None:
+        return f"at most {fmt(high)}{unit}"
+    return ""
+
+
+def constraints(field: FieldMeta) -> str:
+    """Every rule the SDK checks or applies to a field, in words."""
+    parts: list[str] = []
+    if field.is_constant:
+        parts.append(f"always {_code(field.value)}")
+    if field.values:
+        parts.append("one of " + ", ".join(_code(v) for v in field.values))
+    if field.code:
+        parts.append(f"open code {_code(field.code)}")
+    value_range = _bound(field.min, field.max)
+    if value_range:
+        parts.append(value_range)
+    length = _bound(field.min_length, field.max_length, " characters")
+    if length:
+        parts.append(length)
+    if field.pattern:
+        parts.append(f"matches {_code(field.pattern)}")
+    if field.one_or_many:
+        parts.append("one value or a list")
+    if field.default is not None:
+        parts.append(f"default {_code(field.default)}")
+    if field.aliases:
+        parts.append("also accepted as " + ", ".join(_code(a) for a in field.aliases))
+    if field.derived == "example":
+        parts.append("from the docs' examples")
+    elif field.derived == "reference":
+        parts.append("from the official clients")
+    return "; ".join(parts)
+
+
+def _required(required: bool, field: FieldMeta) -> str:
+    if field.is_constant:
+        return "sent by the SDK"
+    if required and field.empty_ok:
+        return "yes (sent empty when not given)"
+    return "yes" if required else "no"
+
+
+HEADER = (
+    "| Wire name | Python name | Type | Required | Constraints | Description | Decision |\n"
+    "|---|---|---|---|---|---|---|"
+)
+
+
+def _row(wire: str, python: str, field: FieldMeta, required: bool, decision: str) -> str:
+    python_cell = "(constant)" if field.is_constant else _code(python)
+    cells = (
+        _code(wire),
+        python_cell,
+        _type(field),
+        _required(required, field),
+        constraints(field),
+        _cell(field.description),
+        decision,
+    )
+    return "| " + " | ".join(cells) + " |"
+
+
+def parameter_rows(fields: Iterable[WireField], anchors: dict[str, str], up: str) -> list[str]:
+    """One table row per wire parameter."""
+    return [
+        _row(
+            item.wire,
+            item.path,
+            item.field,
+            item.required,
+            _decision_link(item.field.decision, anchors, up),
+        )
+        for item in fields
+    ]
+
+
+# Pages
+
+
+def _endpoint_section(endpoint: EndpointMeta, anchors: dict[str, str], up: str) -> list[str]:
+    api = endpoint.api
+    returns = "nothing"
+    if endpoint.response is not None:
+        ref = _model_ref(api, endpoint.response)
+        returns = f"`list[{endpoint.response.__name__}]` of {ref}" if endpoint.many else ref
+    rows = [
+        f"| HTTP | `{endpoint.method} {endpoint.path}` |",
+        f"| SDK call | `{sdk_call(endpoint)}` |",
+        f"| Returns | {returns} |",
+        f"| Retry policy | [`{endpoint.retry}`]({up}errors.md#what-is-retried) |",
+    ]
+    if endpoint.doc_path:
+        rows.append(
+            f"| Path in the API docs | `{endpoint.doc_path}` (the SDK sends what the official client sends) |"
+        )
+    if not endpoint.documented:
+        rows.append("| In the API docs | no: called by the official PHP client only |")
+    if endpoint.decision:
+        rows.append(f"| Decision | {_decision_link(endpoint.decision, anchors, up)} |")
+    out = [
+        f"## `{endpoint.name}` {{#{endpoint.name.replace('_', '-')}}}",
+        "",
+        _cell(endpoint.summary),
+        "",
+        "| | |",
+        "|---|---|",
+        *rows,
+        "",
+    ]
+    if endpoint.path_params:
+        out += ["**Path parameters**", "", HEADER]
+        out += parameter_rows(
+            (WireField(f.wire, f.name, f, True) for f in endpoint.path_params), anchors, up
+        )
+        out.append("")
+    for cls in endpoint.request:
+        meta: ModelMeta = cls.__econtract__
+        where = "query string" if endpoint.method == "GET" else "form body"
+        out += [
+            f"**{_model_ref(api, cls)}** ({where}; pass the model, a mapping, or the same "
+            "fields as keyword arguments)",
+            "",
+            HEADER,
+            *parameter_rows(flatten(meta), anchors, up),
+            "",
+        ]
+    if not endpoint.path_params and not endpoint.request:
+        out += ["This call takes no parameters of its own.", ""]
+    return out
+
+
+def _resource_models(api: str, schema_file: str) -> list[str]:
+    names = [
+        name
+        for name, cls in MODELS.items()
+        if getattr(cls, "__econtract__", None) is not None
+        and cls.__econtract__.schema_file == schema_file
+    ]
+    return [name for name in names if name in _exported(api)]
+
+
+def _exported(api: str) -> frozenset[str]:
+    module = importlib.import_module(_public_module(api))
+    return frozenset(module.__all__)
+
+
+def _group(endpoints: Iterable[EndpointMeta]) -> dict[tuple[str, str], list[EndpointMeta]]:
+    groups: dict[tuple[str, str], list[EndpointMeta]] = {}
+    for endpoint in endpoints:
+        groups.setdefault((endpoint.api, endpoint.resource), []).append(endpoint)
+    return groups
+
+
+def _title(api: str, resource: str) -> str:
+    return resource.replace("_", " ").capitalize()
+
+
+def _page_uri(api: str, resource: str) -> str:
+    return f"reference/{api}/{resource}.md"
+
+
+def _resource_class(api: str, schema_file: str) -> str | None:
+    """The public name of the resource class generated from `schema_file`."""
+    from econtract_async._resource import Resource
+
+    public = importlib.import_module(_public_module(api))
+    generated = "econtract_async._generated." + schema_file.removesuffix(".yaml").replace("/", ".")
+    for name in sorted(_exported(api)):
+        obj = getattr(public, name)
+        if isinstance(obj, type) and issubclass(obj, Resource) and obj.__module__ == generated:
+            return name
+    return None
+
+
+def resource_pages(
+    endpoints: Sequence[EndpointMeta] = ENDPOINTS, decisions_md: str = ""
+) -> dict[str, str]:
+    """Page URI -> Markdown of every generated resource page."""
+    anchors = decision_anchors(decisions_md)
+    up = "../../"
+    pages: dict[str, str] = {}
+    for (api, resource), group in _group(endpoints).items():
+        schema_file = group[0].schema_file
+        api_name = "CRM API" if api == "crm" else "product API"
+        lines = [
+            f"# {_title(api, resource)}",
+            "",
+            f"`{_namespace(group[0])}`: {len(group)} call{'s' if len(group) != 1 else ''} of the "
+            f"{api_name}. Generated from `schema/{schema_file}` when the site is built; "
+            "edit the YAML, never this page.",
+            "",
+        ]
+        for endpoint in group:
+            lines += _endpoint_section(endpoint, anchors, up)
+        resource_class = _resource_class(api, schema_file)
+        models = _resource_models(api, schema_file)
+        if resource_class or models:
+            lines += ["## Python API", ""]
+        if resource_class:
+            lines += [f"::: {_public_module(api)}.{resource_class}", "", ""]
+        for name in models:
+            lines += [f"::: {_public_module(api)}.{name}", "", ""]
+        pages[_page_uri(api, resource)] = "\n".join(lines).rstrip() + "\n"
+    return pages
+
+
+def endpoint_index(endpoints: Sequence[EndpointMeta] = ENDPOINTS, up: str = "") -> str:
+    """A table of every endpoint, linking to its section of the resource page."""
+    lines = ["| API | HTTP | SDK call | Documented |", "|---|---|---|---|"]
+    for endpoint in endpoints:
+        page = _page_uri(endpoint.api, endpoint.resource).removeprefix("reference/")
+        anchor = endpoint.name.replace("_", "-")
+        lines.append(
+            f"| {endpoint.api} | `{endpoint.method} {endpoint.path}` | "
+            f"[`{sdk_call(endpoint)}`]({up}{page}#{anchor}) | "
+            f"{'yes' if endpoint.documented else 'no'} |"
+        )
+    return "\n".join(lines)
+
+
+def _find(call: PhpCall, api: str, endpoints: Sequence[EndpointMeta]) -> EndpointMeta | None:
+    for endpoint in endpoints:
+        if endpoint.api != api or endpoint.method != call.method:
+            continue
+        if call.path not in (endpoint.path, endpoint.doc_path and endpoint.doc_path.split()[-1]):
+            continue
+        if call.name is not None and endpoint.name != call.name:
+            continue
+        return endpoint
+    return None
+
+
+def migration_table(
+    api: str, calls: Sequence[PhpCall], endpoints: Sequence[EndpointMeta] = ENDPOINTS
+) -> str:
+    """PHP method -> SDK call; a PHP call the SDK lacks reads "coming with the parity release"."""
+    lines = [
+        "| PHP | Wire call | econtract-async | Notes |",
+        "|---|---|---|---|",
+    ]
+    for call in calls:
+        endpoint = _find(call, api, endpoints)
+        if endpoint is None:
+            ours = f"*{PARITY}*"
+        else:
+            page = _page_uri(endpoint.api, endpoint.resource)
+            anchor = endpoint.name.replace("_", "-")
+            ours = f"[`{sdk_call(endpoint)}`]({page}#{anchor})"
+        lines.append(f"| `{call.php}` | `{call.method} {call.path}` | {ours} | {call.note} |")
+    return "\n".join(lines)
+
+
+def _placeholder(title: str, name: str) -> str:
+    return (
+        f"# {title}\n\n"
+        f'!!! warning "Not written yet"\n'
+        f"    This page (`docs/{name}`) is being written by another engineer; this placeholder "
+        f"keeps links to it working until it lands.\n"
+    )
+
+
+# mkdocs event handlers
+
+
+def on_config(config: Any) -> Any:
+    """Append one nav entry per generated resource page to the "API reference" section."""
+    nav = config.get("nav")
+    if not nav:
+        return config
+    for section in nav:
+        if isinstance(section, dict) and REFERENCE_SECTION in section:
+            entries: list[Any] = section[REFERENCE_SECTION]
+            for api, label in (("crm", "CRM API"), ("product", "Product API")):
+                pages = [
+                    {_title(a, r): _page_uri(a, r)} for (a, r) in _group(ENDPOINTS) if a == api
+                ]
+                if pages:
+                    entries.append({label: pages})
+    return config
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """Add the generated resource pages, and placeholders for missing pages of others."""
+    from mkdocs.structure.files import File
+
+    docs_dir = Path(config["docs_dir"])
+    decisions = docs_dir / "decisions.md"
+    decisions_md = decisions.read_text(encoding="utf-8") if decisions.exists() else ""
+    for uri, content in resource_pages(ENDPOINTS, decisions_md).items():
+        files.append(File.generated(config, uri, content=content))
+    for name, title in OWNED_ELSEWHERE.items():
+        if files.get_file_from_path(name) is None:
+            log.info("docs/%s does not exist yet: serving a placeholder", name)
+            files.append(File.generated(config, name, content=_placeholder(title, name)))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """Fill the endpoint index and the migration tables in from the SDK's endpoints."""
+    uri = page.file.src_uri
+    if uri == "reference/index.md":
+        markdown = markdown.replace("<!-- econtract:endpoint-index -->", endpoint_index())
+    if uri == "migration.md":
+        markdown = markdown.replace(
+            "<!-- econtract:migration-crm -->", migration_table("crm", CRM_PHP_CALLS)
+        )
+        markdown = markdown.replace(
+            "<!-- econtract:migration-product -->",
+            migration_table("product", PRODUCT_PHP_CALLS),
+        )
+    return markdown
