@@ -98,9 +98,10 @@ class _Loader:
                 hint = difflib.get_close_matches(str(key), sorted(allowed), n=1)
                 extra = f" (did you mean {hint[0]!r}?)" if hint else ""
                 self.problem(file, f"{path}.{key}" if path else str(key), f"unknown key{extra}")
-        for key in sorted(required - set(data)):
+        missing = sorted(required - set(data))
+        for key in missing:
             self.problem(file, path or "<top>", f"missing required key {key!r}")
-        return True
+        return not missing
 
     def read_yaml(self, path: Path) -> Any:
         rel = path.relative_to(self.schema_dir).as_posix()

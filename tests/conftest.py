@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from econtract_async import CrmKeyAuth, EcontractClient, RetryConfig, SignedProductKeyAuth
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.append(str(PROJECT_ROOT))  # `codegen/` is build-time only, never installed
 
 CRM_URL = "https://crm.example.test"
 PRODUCT_URL = "https://api.example.test"
