@@ -156,7 +156,11 @@ class TestReport:
     ) -> None:
         """A JSONL file is imported and its report is JSONL, bad JSON lines included."""
         source = tmp_path / "leads.jsonl"
-        good = {"first_name": "An", "last_name": "Aerts", "email": "an@example.be"}
+        good: dict[str, object] = {
+            "first_name": "An",
+            "last_name": "Aerts",
+            "email": "an@example.be",
+        }
         good |= {"language": "nl", "address_street": "Kerkstraat", "address_nr": 1}
         good |= {"address_postal_code": "3000", "address_city": "Leuven", "address_country": "BE"}
         lines = [json.dumps(good), "{not json", json.dumps({**good, "language": "de"})]
