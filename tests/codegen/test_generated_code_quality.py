@@ -1,0 +1,64 @@
+"""A fresh generation passes `mypy --strict`, `ruff check` and `ruff format --check` as the project runs them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import codegen
+from codegen import PROJECT_ROOT
+
+PACKAGE = PROJECT_ROOT / "src" / "econtract_async"
+
+
+@pytest.fixture(scope="module")
+def fresh_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project's config and package, with `_generated/` written anew from schema/."""
+    root = tmp_path_factory.mktemp("fresh")
+    shutil.copy(PROJECT_ROOT / "pyproject.toml", root / "pyproject.toml")
+    shutil.copytree(
+        PACKAGE,
+        root / "src" / "econtract_async",
+        ignore=shutil.ignore_patterns("_generated", "__pycache__"),
+    )
+    codegen.generate(PROJECT_ROOT / "schema", root / "src" / "econtract_async" / "_generated")
+    return root
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=root, capture_output=True, text=True, check=False
+    )
+
+
+def test_generated_code_passes_mypy_strict(fresh_project: Path) -> None:
+    """mypy --strict finds nothing in the generated package."""
+    result = run(
+        fresh_project,
+        "mypy",
+        "--strict",
+        "--no-incremental",
+        "--cache-dir",
+        str(fresh_project / ".mypy_cache"),
+        "src/econtract_async/_generated",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success" in result.stdout
+
+
+def test_generated_code_passes_ruff_check(fresh_project: Path) -> None:
+    """ruff check, with the project's rules, finds nothing in the generated package."""
+    result = run(fresh_project, "ruff", "check", "--no-cache", "src/econtract_async/_generated")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_generated_code_is_ruff_formatted(fresh_project: Path) -> None:
+    """ruff format --check would change nothing in the generated package."""
+    result = run(
+        fresh_project, "ruff", "format", "--check", "--no-cache", "src/econtract_async/_generated"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
