@@ -1,0 +1,90 @@
+"""Response decoding: every response model round-trips, unknown fields land in `extra`, PHP quirks are tolerated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from econtract_async import ResponseDecodingError
+from econtract_async._decode import Decoder
+from econtract_async._generated import MODELS
+from econtract_async._meta import FieldMeta
+from econtract_async.crm import Client
+from econtract_async.product import Product
+
+RESPONSE_MODELS = sorted(
+    (cls for cls in MODELS.values() if cls.__econtract__.kind == "response"),
+    key=lambda cls: cls.__name__,
+)
+_VALUES: dict[str, Any] = {"integer": 7, "code": 7, "number": 80.5, "boolean": True}
+
+
+def wire_value(field: FieldMeta, depth: int = 0) -> Any:
+    """A JSON value for `field` whose decoded form unstructures back to itself."""
+    if field.type == "model":
+        assert field.model is not None
+        return wire_data(field.model, depth + 1)
+    if field.type == "map":
+        assert field.model is not None
+        return {"first": wire_data(field.model, depth + 1)}
+    if field.type == "list":
+        return [_VALUES.get(field.item or "string", "text")]
+    if field.type == "json":
+        return {"any": [1, "two", None]}
+    return _VALUES.get(field.type, f"{field.wire} text")
+
+
+def wire_data(cls: type[Any], depth: int = 0) -> dict[str, Any]:
+    """A JSON object with every field of response model `cls` and one unknown field."""
+    data = {f.wire: wire_value(f, depth) for f in cls.__econtract__.fields}
+    data[f"not_in_the_docs_{depth}"] = {"kept": True}
+    return data
+
+
+def unstructure(value: Any) -> Any:
+    """A decoded model back to JSON data: wire names, nested models expanded, `extra` merged."""
+    meta = getattr(type(value), "__econtract__", None)
+    if meta is not None:
+        out = {f.wire: unstructure(getattr(value, f.name)) for f in meta.fields}
+        return {**{k: v for k, v in out.items() if v is not None}, **value.extra}
+    if isinstance(value, dict):
+        return {k: unstructure(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unstructure(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("cls", RESPONSE_MODELS, ids=[c.__name__ for c in RESPONSE_MODELS])
+def test_every_response_model_round_trips(cls: type[Any]) -> None:
+    """Structure a full JSON object, unstructure it, and get the same data, unknown fields included."""
+    data = wire_data(cls)
+    model = Decoder().one(data, cls)
+    assert model.extra == {"not_in_the_docs_0": {"kept": True}}
+    assert unstructure(model) == data
+
+
+class TestLenientDecoding:
+    def test_ids_as_text_and_flags_as_digits_are_typed(self) -> None:
+        """PHP often sends numbers as strings and booleans as "0"/"1"."""
+        product = Decoder().one(
+            {"product_id": "42", "availability": {"flanders": "1", "wallonia": 0}}, Product
+        )
+        assert product.product_id == 42
+        assert product.availability is not None
+        assert (product.availability.flanders, product.availability.wallonia) == (True, False)
+
+    def test_php_empty_array_is_an_empty_object_or_list(self) -> None:
+        """`[]` stands for an empty object; `{}` for an empty list."""
+        decoder = Decoder()
+        assert decoder.one([], Client) == Client()
+        assert decoder.many({}, Product) == []
+        assert decoder.many({"3": {"product_id": 3}}, Product)[0].product_id == 3
+
+    def test_a_body_of_the_wrong_shape_is_a_decoding_error(self) -> None:
+        """A field of the wrong type raises ResponseDecodingError naming the model and endpoint-free path."""
+        with pytest.raises(ResponseDecodingError) as caught:
+            Decoder().one({"id": "not a number"}, Client)
+        assert "Client" in str(caught.value)
+        with pytest.raises(ResponseDecodingError):
+            Decoder().many("text", Product)
