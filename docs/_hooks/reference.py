@@ -35,6 +35,7 @@ __all__ = [
     "CRM_PHP_CALLS",
     "PRODUCT_PHP_CALLS",
     "PhpCall",
+    "anchor",
     "decision_anchors",
     "endpoint_index",
     "migration_table",
@@ -181,12 +182,23 @@ def _model_ref(endpoint_api: str, cls: type[Any]) -> str:
     return f"[`{cls.__name__}`][{_public_module(endpoint_api)}.{cls.__name__}]"
 
 
+def anchor(endpoint: EndpointMeta) -> str:
+    """The heading id of an endpoint's section, unique across the site (`crm-clients-get`)."""
+    return endpoint.key.replace(".", "-").replace("_", "-")
+
+
 def sdk_call(endpoint: EndpointMeta) -> str:
     """The Python call of an endpoint, e.g. `await ec.crm.clients.get(id)`."""
     args = [param.name for param in endpoint.path_params]
     if endpoint.request:
-        args.append(" | ".join(f"{cls.__name__}(...)" for cls in endpoint.request))
+        args.append(f"{endpoint.request[0].__name__}(...)")
     return f"await {_namespace(endpoint)}.{endpoint.name}({', '.join(args)})"
+
+
+def _alternatives(endpoint: EndpointMeta) -> str:
+    """The other request models an endpoint takes, e.g. ` (or `GasOrder`, `DualFuelOrder`)`."""
+    others = [f"`{cls.__name__}`" for cls in endpoint.request[1:]]
+    return f" (or {', '.join(others)})" if others else ""
 
 
 def decision_anchors(decisions_md: str) -> dict[str, str]:
@@ -217,16 +229,16 @@ def _type(field: FieldMeta) -> str:
     return _code(field.type)
 
 
-def _bound(low: float | None, high: float | None, unit: str = "") -> str:
+def _bound(low: float | None, high: float | None, what: str = "") -> str:
     def fmt(number: float) -> str:
         return str(int(number)) if float(number).is_integer() else str(number)
 
     if low is not None and high is not None:
-        return f"{fmt(low)} to {fmt(high)}{unit}"
+        return f"{what}{fmt(low)} to {fmt(high)}"
     if low is not None:
-        return f"at least {fmt(low)}{unit}"
+        return f"{what}at least {fmt(low)}"
     if high is not None:
-        return f"at most {fmt(high)}{unit}"
+        return f"{what}at most {fmt(high)}"
     return ""
 
 
@@ -242,7 +254,7 @@ def constraints(field: FieldMeta) -> str:
     value_range = _bound(field.min, field.max)
     if value_range:
         parts.append(value_range)
-    length = _bound(field.min_length, field.max_length, " characters")
+    length = _bound(field.min_length, field.max_length, "length ")
     if length:
         parts.append(length)
     if field.pattern:
@@ -313,7 +325,7 @@ def _endpoint_section(endpoint: EndpointMeta, anchors: dict[str, str], up: str) 
         returns = f"`list[{endpoint.response.__name__}]` of {ref}" if endpoint.many else ref
     rows = [
         f"| HTTP | `{endpoint.method} {endpoint.path}` |",
-        f"| SDK call | `{sdk_call(endpoint)}` |",
+        f"| SDK call | `{sdk_call(endpoint)}`{_alternatives(endpoint)} |",
         f"| Returns | {returns} |",
         f"| Retry policy | [`{endpoint.retry}`]({up}errors.md#what-is-retried) |",
     ]
@@ -326,7 +338,7 @@ def _endpoint_section(endpoint: EndpointMeta, anchors: dict[str, str], up: str) 
     if endpoint.decision:
         rows.append(f"| Decision | {_decision_link(endpoint.decision, anchors, up)} |")
     out = [
-        f"## `{endpoint.name}` {{#{endpoint.name.replace('_', '-')}}}",
+        f"## `{endpoint.name}` {{#{anchor(endpoint)}}}",
         "",
         _cell(endpoint.summary),
         "",
@@ -437,10 +449,9 @@ def endpoint_index(endpoints: Sequence[EndpointMeta] = ENDPOINTS, up: str = "") 
     lines = ["| API | HTTP | SDK call | Documented |", "|---|---|---|---|"]
     for endpoint in endpoints:
         page = _page_uri(endpoint.api, endpoint.resource).removeprefix("reference/")
-        anchor = endpoint.name.replace("_", "-")
         lines.append(
             f"| {endpoint.api} | `{endpoint.method} {endpoint.path}` | "
-            f"[`{sdk_call(endpoint)}`]({up}{page}#{anchor}) | "
+            f"[`{sdk_call(endpoint)}`]({up}{page}#{anchor(endpoint)}){_alternatives(endpoint)} | "
             f"{'yes' if endpoint.documented else 'no'} |"
         )
     return "\n".join(lines)
@@ -472,8 +483,7 @@ def migration_table(
             ours = f"*{PARITY}*"
         else:
             page = _page_uri(endpoint.api, endpoint.resource)
-            anchor = endpoint.name.replace("_", "-")
-            ours = f"[`{sdk_call(endpoint)}`]({page}#{anchor})"
+            ours = f"[`{sdk_call(endpoint)}`]({page}#{anchor(endpoint)}){_alternatives(endpoint)}"
         lines.append(f"| `{call.php}` | `{call.method} {call.path}` | {ours} | {call.note} |")
     return "\n".join(lines)
 

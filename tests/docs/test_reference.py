@@ -1,0 +1,122 @@
+"""The build hook renders a reference section for every endpoint, from the SDK's own tables."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from econtract_async._generated import ENDPOINTS
+from econtract_async._meta import EndpointMeta, FieldMeta, flatten
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+pytestmark = pytest.mark.docs
+
+
+def _load_hook() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "econtract_docs_reference_hook", DOCS / "_hooks" / "reference.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+hook = _load_hook()
+DECISIONS = (DOCS / "decisions.md").read_text(encoding="utf-8")
+PAGES: dict[str, str] = hook.resource_pages(ENDPOINTS, DECISIONS)
+
+
+def page_of(endpoint: EndpointMeta) -> str:
+    return PAGES[f"reference/{endpoint.api}/{endpoint.resource}.md"]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.key for e in ENDPOINTS])
+def test_every_endpoint_has_a_section_with_method_path_and_call(endpoint: EndpointMeta) -> None:
+    """Each endpoint's section shows its HTTP method and path and the SDK call."""
+    page = page_of(endpoint)
+    assert f"{{#{hook.anchor(endpoint)}}}" in page
+    assert f"`{endpoint.method} {endpoint.path}`" in page
+    assert f"`await {hook.sdk_call(endpoint).removeprefix('await ')}`" in page
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.key for e in ENDPOINTS])
+def test_every_wire_parameter_has_a_row(endpoint: EndpointMeta) -> None:
+    """Every path parameter and every flattened request field has a table row."""
+    page = page_of(endpoint)
+    wires = [field.wire for field in endpoint.path_params]
+    for cls in endpoint.request:
+        wires += [item.wire for item in flatten(cls.__econtract__)]
+    for wire in wires:
+        assert f"\n| `{wire}` |" in page, wire
+
+
+def test_every_decision_in_the_schema_links_to_its_entry() -> None:
+    """A field's `decision` becomes a link to its heading in decisions.md."""
+    anchors = hook.decision_anchors(DECISIONS)
+    used = {
+        item.field.decision
+        for endpoint in ENDPOINTS
+        for cls in endpoint.request
+        for item in flatten(cls.__econtract__)
+        if item.field.decision
+    }
+    assert used
+    text = "\n".join(PAGES.values())
+    for decision in used:
+        assert f"[{decision}](../../decisions.md#{anchors[decision]})" in text
+
+
+def test_decision_anchor_uses_the_toc_slug() -> None:
+    """Backticks vanish and punctuation is dropped, as the toc extension does."""
+    anchors = hook.decision_anchors("## D-001: `ip_address` typed integer, sent as a dotted IP\n")
+    assert anchors == {"D-001": "d-001-ip_address-typed-integer-sent-as-a-dotted-ip"}
+
+
+def test_table_cells_escape_markdown_from_the_api_docs() -> None:
+    """Pipes, brackets and stars in descriptions cannot break a table or make a link."""
+    cell = hook._cell("Segment (see [/crm-parameters](#CRM parameters)) a|b (*)")
+    assert cell == r"Segment (see \[/crm-parameters\](#CRM parameters)) a\|b (\*)"
+
+
+def test_constraints_are_spelled_out() -> None:
+    """Bounds, values, codes, defaults and aliases appear in the constraints column."""
+    field = FieldMeta(
+        name="limit", wire="limit", type="integer", min=1, max=100, default=10, aliases=("max",)
+    )
+    assert hook.constraints(field) == "1 to 100; default `10`; also accepted as `max`"
+    field = FieldMeta(name="sg", wire="sg", type="enum", values=("consumer", "sme"))
+    assert hook.constraints(field) == "one of `consumer`, `sme`"
+    field = FieldMeta(name="x", wire="x", type="string", min_length=1)
+    assert hook.constraints(field) == "length at least 1"
+
+
+def test_migration_table_marks_missing_endpoints_for_the_parity_release() -> None:
+    """A PHP call whose endpoint the SDK lacks says so; one it has links to its section."""
+    only_reads = [e for e in ENDPOINTS if e.method == "GET"]
+    table = hook.migration_table("crm", hook.CRM_PHP_CALLS, only_reads)
+    rows = {line.split(" | ")[0].strip("| `"): line for line in table.splitlines()[2:]}
+    assert "coming with the parity release" in rows["createClient($params)"]
+    assert "reference/crm/clients.md#crm-clients-get" in rows["getClient($id)"]
+
+
+def test_migration_table_covers_every_php_call() -> None:
+    """One row per CRM and product PHP call, with the SDK call when the endpoint exists."""
+    for api, calls in (("crm", hook.CRM_PHP_CALLS), ("product", hook.PRODUCT_PHP_CALLS)):
+        table = hook.migration_table(api, calls)
+        assert len(table.splitlines()) == 2 + len(calls)
+    crm = hook.migration_table("crm", hook.CRM_PHP_CALLS)
+    assert "ec.crm.suppliers.rating(id)" in crm
+    assert "ec.crm.leads.create_call_me_back(CallMeBackLead(...))`" in crm
+
+
+def test_each_resource_page_documents_its_models_with_mkdocstrings() -> None:
+    """The clients page renders the resource class and its request and response models."""
+    page = PAGES["reference/crm/clients.md"]
+    for name in ("ClientsResource", "NewClient", "Client"):
+        assert f"::: econtract_async.crm.{name}\n" in page
