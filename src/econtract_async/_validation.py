@@ -131,6 +131,14 @@ def _scalar_check(ftype: str, field: FieldMeta) -> Check:
 
 
 def _field_check(field: FieldMeta) -> Check:
+    """A check for one value of `field`; `''` passes where the docs' examples send it empty."""
+    check = _value_check(field)
+    if not field.empty_ok:
+        return check
+    return lambda value: None if value == "" else check(value)
+
+
+def _value_check(field: FieldMeta) -> Check:
     """A check for one value of `field` (a list, a nested model or a scalar)."""
     if field.type == "model":
         model = field.model
