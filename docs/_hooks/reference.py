@@ -56,6 +56,8 @@ OWNED_ELSEWHERE = {
     "bulk-import.md": "Bulk import",
     "performance.md": "Performance",
     "benchmarks.md": "Benchmarks",
+    "validation.md": "Validation",
+    "parity.md": "Calls beyond the API docs",
 }
 """Pages written by other engineers: a placeholder stands in until the real page lands."""
 
