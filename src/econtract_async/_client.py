@@ -357,6 +357,7 @@ class EcontractClient:
             request = base.copy()
             request.attempt = attempt
             request = auth.apply(request)
+            scrub = self._redactor.scrubber(request.params)
             encoded = encode_form(request.params)
             if request.in_query:
                 url = f"{base_url}{request.path}?{encoded}" if encoded else base_url + request.path
@@ -382,7 +383,7 @@ class EcontractClient:
 
             started = time.perf_counter()
             try:
-                with map_httpx_errors(describe, self._redactor.text):
+                with map_httpx_errors(describe, scrub):
                     response = await http.send(outgoing)
                 captured = _captured.get()
                 if captured is not None:
@@ -390,7 +391,7 @@ class EcontractClient:
                 if response.is_success:
                     self._log(logging.DEBUG, describe, response.status_code, started, None)
                     return parse_json(response, describe)
-                raise error_for(response, describe(), self._redactor.text)
+                raise error_for(response, describe(), scrub)
             except EcontractError as error:
                 status = getattr(error, "status_code", None)
                 if attempt > retries or not should_retry(policy, error):

@@ -400,7 +400,8 @@ class Decoder:
         try:
             return self.converter.structure(body, cls)
         except Exception as exc:
-            raise self._fail(exc, cls, endpoint) from exc
+            # Not chained: cattrs' exceptions quote the values, which may echo a credential.
+            raise self._fail(exc, cls, endpoint) from None
 
     def many(self, body: Any, cls: type[T], endpoint: EndpointMeta | None = None) -> list[T]:
         """A list of models from a JSON list (PHP's `{}`/`[]` for none is an empty list)."""
@@ -420,4 +421,4 @@ class Decoder:
         try:
             return [structure(item, cls) for item in body]
         except Exception as exc:
-            raise self._fail(exc, cls, endpoint) from exc
+            raise self._fail(exc, cls, endpoint) from None

@@ -7,7 +7,7 @@ parameter names (`crm_api_key`, `apikey`, and whatever a custom auth declares in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import attrs
 
@@ -60,6 +60,16 @@ class Redactor:
             if value in text:
                 text = text.replace(value, REDACTED)
         return text
+
+    def scrubber(self, params: Iterable[tuple[str, str]]) -> Callable[[str], str]:
+        """`text` for one request: also hides its per-request secrets (e.g. the signed `apikey`),
+        which a server may echo back in an error body."""
+        extra = tuple(v for k, v in params if k in self.names and v and v not in self.values)
+        if not extra:
+            return self.text
+        return attrs.evolve(
+            self, values=tuple(sorted({*self.values, *extra}, key=len, reverse=True))
+        ).text
 
     def request(
         self,
