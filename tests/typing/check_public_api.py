@@ -1,0 +1,120 @@
+"""Static checks of the public surface: `mypy --strict tests/typing` must pass; pytest never runs this.
+
+The file name does not start with `test_`, so pytest does not collect it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import assert_type
+
+from econtract_async import (
+    APIError,
+    CrmKeyAuth,
+    EcontractClient,
+    RateLimitError,
+    RequestOptions,
+    SignedProductKeyAuth,
+    ValidationError,
+    unverified,
+)
+from econtract_async.crm import AddressFields as Address
+from econtract_async.crm import (
+    Client,
+    ClientFields,
+    CreatedLead,
+    ElectricityOrder,
+    LatestOrder,
+    NewClient,
+    Order,
+)
+from econtract_async.product import LastUpdated, Product
+
+
+async def crm_calls(ec: EcontractClient) -> None:
+    """The CRM namespace returns the documented models."""
+    assert_type(await ec.crm.clients.get(63), Client)
+    created = await ec.crm.clients.create(
+        gender=1,
+        segment=1,
+        first_name="Jan",
+        last_name="Peeters",
+        cellphone="0471234567",
+        email="jan@example.be",
+        language="nl",
+        birthdate=datetime.date(1980, 2, 29),
+    )
+    assert_type(created, Client)
+    new = NewClient(
+        gender=1,
+        segment=1,
+        first_name="Jan",
+        last_name="Peeters",
+        cellphone=unverified("+33612345678"),
+        email="jan@example.be",
+        language="fr",
+    )
+    assert_type(new.to_wire(), list[tuple[str, str]])
+    order = ElectricityOrder(
+        comparison_id=1,
+        affiliate_id=2,
+        sales_channel_id=3,
+        ip_address="192.0.2.10",
+        supplier_id=5,
+        product_id=7,
+        payment_method=1,
+        mru_type=2,
+        connection_type=1,
+        has_budget_meter=False,
+        has_solar_panels=False,
+        situation=3,
+        client=ClientFields(
+            gender=1,
+            segment=1,
+            first_name="Jan",
+            last_name="Peeters",
+            cellphone="0471234567",
+            email="jan@example.be",
+            language="nl",
+        ),
+        address=Address(
+            street="Veldstraat", nr="10", postal_code="9000", city="Gent", country="BE"
+        ),
+    )
+    assert_type(await ec.crm.orders.create(order), Order)
+    assert_type(await ec.crm.orders.latest(limit=5), list[LatestOrder])
+    lead = await ec.crm.leads.create_call_me_back(first_name="Jan", phone="0471234567")
+    assert_type(lead, CreatedLead)
+    assert_type(lead.id, int | None)
+    assert_type(await ec.crm.clients.get(63, options=RequestOptions(max_retries=0)), Client)
+
+
+async def product_calls(ec: EcontractClient) -> None:
+    """The product namespace (and its `ec.products` shortcut) returns lists of products."""
+    products = await ec.products.list(cat="internet", lang="nl")
+    assert_type(products, list[Product])
+    assert_type(await ec.product.products.list(cat="energy", productid=[2, 5]), list[Product])
+    assert_type(await ec.products.get(2, cat="internet", sg="consumer"), list[Product])
+    assert_type(await ec.products.last_updated(), LastUpdated)
+    assert_type(products[0].product_id, int | None)
+    view = ec.with_options(end_user_ip="203.0.113.9")
+    assert_type(view, EcontractClient)
+
+
+async def construction_and_errors() -> None:
+    """Constructors, factories and error attributes are typed."""
+    ec = EcontractClient(
+        crm_auth=CrmKeyAuth("p-123", "key"),
+        product_auth=SignedProductKeyAuth("pubkey", "secret", clock=lambda: 1700000000.0),
+    )
+    assert_type(EcontractClient.from_env(), EcontractClient)
+    async with ec as opened:
+        assert_type(opened, EcontractClient)
+        try:
+            await opened.crm.clients.get(63)
+        except ValidationError as exc:
+            assert_type(exc.errors[0].wire, str)
+        except RateLimitError as exc:
+            assert_type(exc.retry_after, float | None)
+        except APIError as exc:
+            assert_type(exc.status_code, int)
