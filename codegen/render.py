@@ -132,8 +132,18 @@ class _EndpointView:
             args.append("/")
         args.append("*")
         args.append("options: RequestOptions | None = None")
+        self.overloads: list[list[str]] = []
         if len(endpoint.request) == 1:
-            args.append(f"**fields: Unpack[{endpoint.request[0]}Params]")
+            # One signature cannot say "a model, or keyword arguments": mypy would demand the
+            # required keywords even when a model is given. Two overloads say it exactly.
+            model = endpoint.request[0]
+            head = [f"{p.name}: {request_annotation(p)}" for p in endpoint.path_params]
+            tail = ["*", "options: RequestOptions | None = None"]
+            self.overloads = [
+                [*head, f"data: {model} | Mapping[str, Any]", "/", *tail],
+                [*head, "data: None = None", "/", *tail, f"**fields: Unpack[{model}Params]"],
+            ]
+            args.append("**fields: Any")
         self.args = args
         response = endpoint.response or "ResponseModel"
         self.response = response
@@ -171,7 +181,7 @@ def _class_name(resource: ResourceSpec) -> str:
 
 def _imports(schema: SchemaSpec, resource: ResourceSpec, models: list[ModelSpec]) -> list[str]:
     lines = ["import builtins", "import datetime", "from collections.abc import Mapping, Sequence"]
-    lines.append("from typing import Any, Literal, Required, TypedDict, Unpack")
+    lines.append("from typing import Any, Literal, Required, TypedDict, Unpack, overload")
     lines += ["", "import attrs", ""]
     lines.append("from ..._meta import EndpointMeta, FieldMeta, ModelMeta")
     lines.append("from ..._model import RequestModel, ResponseModel")

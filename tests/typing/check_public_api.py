@@ -55,6 +55,9 @@ async def crm_calls(ec: EcontractClient) -> None:
         language="fr",
     )
     assert_type(new.to_wire(), list[tuple[str, str]])
+    assert_type(await ec.crm.clients.create(new), Client)
+    assert_type(await ec.crm.clients.create({"gender": "1", "first_name": "Jan"}), Client)
+    assert_type(await ec.crm.clients.create(new, options=RequestOptions(max_retries=0)), Client)
     order = ElectricityOrder(
         comparison_id=1,
         affiliate_id=2,
