@@ -175,6 +175,11 @@ def _module_path(resource: ResourceSpec) -> str:
     return f"{resource.api}.{resource.resource}"
 
 
+def _alias(resource: ResourceSpec) -> str:
+    """A module alias unique across APIs: both have a `suppliers` resource."""
+    return f"_{resource.api}_{resource.resource}"
+
+
 def _class_name(resource: ResourceSpec) -> str:
     return "".join(part.capitalize() for part in resource.resource.split("_")) + "Resource"
 
@@ -256,7 +261,7 @@ def render_namespaces(schema: SchemaSpec) -> str:
     ]
     for resource in schema.resources:
         if resource.endpoints:
-            lines.append(f"from .{_module_path(resource)} import {_class_name(resource)}")
+            lines.append(f"from .{resource.api} import {resource.resource} as {_alias(resource)}")
     lines += ["", '__all__ = ["CrmNamespace", "ProductNamespace"]', ""]
     for api, cls in (("crm", "CrmNamespace"), ("product", "ProductNamespace")):
         members = [r for r in schema.resources if r.api == api and r.endpoints]
@@ -266,7 +271,9 @@ def render_namespaces(schema: SchemaSpec) -> str:
         lines.append("    def __init__(self, client: Any) -> None:")
         lines.append('        """Mount each resource on `client` (an `EcontractClient`)."""')
         for resource in members:
-            lines.append(f"        self.{resource.resource} = {_class_name(resource)}(client)")
+            lines.append(
+                f"        self.{resource.resource} = {_alias(resource)}.{_class_name(resource)}(client)"
+            )
         lines.append("")
     return "\n".join(lines) + "\n"
 

@@ -8,6 +8,7 @@ dict, `product_type_id`) or documented aliases. Text is coerced the way a CSV fi
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -50,16 +51,16 @@ def _to_int(value: Any) -> Any:
         try:
             return int(text)
         except ValueError:
-            try:
-                number = float(text)
-            except ValueError:
-                msg = f"expected a whole number, got {value!r}"
-            raise _Bad(msg) from None
-            if number.is_integer():
-                return int(number)
-            msg = f"expected a whole number, got {value!r}"
-            raise _Bad(msg) from None
-    if isinstance(value, float) and value.is_integer():
+            pass
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if math.isfinite(number) and number.is_integer():
+            return int(number)
+        msg = f"expected a whole number, got {value!r}"
+        raise _Bad(msg)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return int(value)
     return value
 

@@ -274,14 +274,14 @@ class TestProductApi:
     ) -> None:
         """`get` answers the same supplier as `list`; an unknown id is a 404."""
         ec = econtract_live_client
-        suppliers = await ec.product.product_suppliers.list()
+        suppliers = await ec.product.suppliers.list()
         assert all(isinstance(s, Supplier) for s in suppliers)
         first = suppliers[0]
         assert first.supplier_id is not None
 
-        assert await ec.product.product_suppliers.get(first.supplier_id) == first
+        assert await ec.product.suppliers.get(first.supplier_id) == first
         with pytest.raises(NotFoundError):
-            await ec.product.product_suppliers.get(99_999)
+            await ec.product.suppliers.get(99_999)
 
     async def test_reviews_follow_the_language(
         self, econtract_live_client: EcontractClient
@@ -302,7 +302,7 @@ class TestProductApi:
         """The remaining reads answer their lenient models with the sandbox's data kept in `extra`."""
         ec = econtract_live_client
         agents = await ec.product.sales_agents.list()
-        usages = await ec.product.default_usages.get()
+        usages = await ec.product.usages.get()
         brussels = await ec.product.grid_operators.get(zip="1000")
         ghent = await ec.product.grid_operators.get(zip=9000, lang="fr")
 

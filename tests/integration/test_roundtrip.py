@@ -242,23 +242,23 @@ async def comparisons(ec: EcontractClient, live: LiveSandbox) -> None:
     assert len(await ec.product.comparisons.get(12, lang="fr")) == 5
 
 
-@scenario("product.default_usages.get")
+@scenario("product.usages.get")
 @scenario("product.grid_operators.get")
 async def usages_and_grid(ec: EcontractClient, live: LiveSandbox) -> None:
     """Default usage profiles and the grid operator of a postal code."""
-    usages = await ec.product.default_usages.get(lang="nl")
+    usages = await ec.product.usages.get(lang="nl")
     assert len(usages.extra["profiles"]) == 5
     grid = await ec.product.grid_operators.get(lang="nl", zip="1000")
     assert grid.extra["region"] == "brussels"
 
 
-@scenario("product.product_suppliers.list")
-@scenario("product.product_suppliers.get")
+@scenario("product.suppliers.list")
+@scenario("product.suppliers.get")
 async def suppliers(ec: EcontractClient, live: LiveSandbox) -> None:
     """Suppliers are listed and fetched by id."""
-    listed = await ec.product.product_suppliers.list(lang="nl")
+    listed = await ec.product.suppliers.list(lang="nl")
     assert len(listed) >= 5
-    assert await ec.product.product_suppliers.get(listed[0].supplier_id, lang="nl") == listed[0]
+    assert await ec.product.suppliers.get(listed[0].supplier_id, lang="nl") == listed[0]
 
 
 @scenario("product.reviews.list")

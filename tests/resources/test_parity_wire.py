@@ -151,8 +151,8 @@ CASES = [
         many=True,
     ),
     Case(
-        "product.product_suppliers.list",
-        lambda ec: ec.product.product_suppliers.list(),
+        "product.suppliers.list",
+        lambda ec: ec.product.suppliers.list(),
         "GET",
         f"{PRODUCT}/suppliers.json",
         [("lang", "nl")],
@@ -160,8 +160,8 @@ CASES = [
         many=True,
     ),
     Case(
-        "product.product_suppliers.get",
-        lambda ec: ec.product.product_suppliers.get(15),
+        "product.suppliers.get",
+        lambda ec: ec.product.suppliers.get(15),
         "GET",
         f"{PRODUCT}/suppliers/15.json",
         [("lang", "nl")],
@@ -186,8 +186,8 @@ CASES = [
         many=True,
     ),
     Case(
-        "product.default_usages.get",
-        lambda ec: ec.product.default_usages.get(),
+        "product.usages.get",
+        lambda ec: ec.product.usages.get(),
         "GET",
         f"{PRODUCT}/usages.json",
         [("lang", "nl")],

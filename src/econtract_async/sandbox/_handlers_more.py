@@ -124,7 +124,7 @@ def get_comparison(call: Call) -> list[dict[str, Any]]:
     return _picks(call, ("comparison", call.path["id"]), 5)
 
 
-@handles("product.default_usages.get")
+@handles("product.usages.get")
 def product_default_usages(call: Call) -> dict[str, Any]:
     """Typical yearly usages per family size."""
     profiles = [
@@ -171,13 +171,13 @@ def _supplier(call: Call, supplier_id: int) -> dict[str, Any]:
     raise ApiProblem(404, f"Api error : Supplier {supplier_id} not found")
 
 
-@handles("product.product_suppliers.list")
+@handles("product.suppliers.list")
 def list_suppliers(call: Call) -> list[dict[str, Any]]:
     """Every supplier of the catalogue."""
     return call.catalogue.suppliers()
 
 
-@handles("product.product_suppliers.get")
+@handles("product.suppliers.get")
 def get_supplier(call: Call) -> dict[str, Any]:
     """One supplier of the catalogue."""
     return _supplier(call, call.path["id"])
