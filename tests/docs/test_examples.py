@@ -25,6 +25,7 @@ OUR_PAGES = (
     "errors.md",
     "migration.md",
     "contributing.md",
+    "validation.md",
 )
 """The pages whose every Python block must be an included example (other pages have owners)."""
 
