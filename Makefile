@@ -23,7 +23,7 @@ test: install  ## every test: unit, codegen, sandbox integration, bulk, CLI, doc
 check: install  ## format, lint, strict typing, and generated code up to date
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
-	$(PY) -m mypy --strict src codegen tests/typing
+	$(PY) -m mypy --strict src codegen tests/typing docs/_hooks docs/examples
 	$(PY) -m codegen --check
 
 regen: install  ## regenerate src/econtract_async/_generated/ from schema/
