@@ -15,6 +15,8 @@ _BACKOFF_FACTOR = 0.5
 _RECOVERY_STEP = 0.05
 """Each success gives back this fraction of the target rate (additive increase)."""
 _MAX_PAUSE = 60.0
+_EPSILON = 1e-9
+"""Float slack: a bucket refilled to 0.9999999999999 holds a whole token."""
 
 
 class RateLimiter:
@@ -76,8 +78,8 @@ class RateLimiter:
                 if self.rate is None:
                     return
                 self._refill(now)
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                if self._tokens >= 1 - _EPSILON:
+                    self._tokens = max(0.0, self._tokens - 1)
                     return
                 await self._sleep((1 - self._tokens) / self.rate)
 
