@@ -32,9 +32,7 @@ from ._redact import RedactedRequest, Redactor
 from ._request import OutgoingRequest
 from ._response import error_for, parse_json
 from ._retry import RetryConfig, should_retry
-from ._structure import from_mapping, pick_model
 from ._transport import default_transport, map_httpx_errors
-from ._validation import field_problem
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -290,6 +288,7 @@ class EcontractClient:
         if not isinstance(data, Mapping):
             msg = f"{endpoint.key} takes a model or a mapping, got {type(data).__name__}"
             raise ConfigurationError(msg)
+        from ._structure import from_mapping, pick_model  # on use: keeps the import light
         cls = (
             endpoint.request[0]
             if len(endpoint.request) == 1
@@ -299,6 +298,10 @@ class EcontractClient:
         return model
 
     def _path(self, endpoint: EndpointMeta, values: tuple[Any, ...]) -> str:
+        if not values and not endpoint.path_params:
+            return endpoint.path
+        from ._validation import field_problem  # on use: keeps the import light
+
         errors = []
         filled = {}
         for field, value in zip(endpoint.path_params, values, strict=True):

@@ -7,8 +7,8 @@ On trio, httpx's own transport is used, with keep-alive for every pooled connect
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import sys
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -26,6 +26,11 @@ __all__ = ["default_transport", "map_httpx_errors", "running_on_asyncio"]
 
 def running_on_asyncio() -> bool:
     """Whether the current task runs on an asyncio event loop (rather than trio)."""
+    # Not imported at module level: asyncio costs ~10 ms of `import econtract_async`, and a
+    # program whose event loop is asyncio has imported it already.
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return False
     try:
         asyncio.get_running_loop()
     except RuntimeError:
