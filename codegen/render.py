@@ -181,7 +181,12 @@ def _alias(resource: ResourceSpec) -> str:
 
 
 def _class_name(resource: ResourceSpec) -> str:
-    return "".join(part.capitalize() for part in resource.resource.split("_")) + "Resource"
+    """`SuppliersResource` for the CRM; the product API's classes say `Product...` so the two
+    public modules never export the same name."""
+    base = "".join(part.capitalize() for part in resource.resource.split("_")) + "Resource"
+    return (
+        f"Product{base}" if resource.api == "product" and not base.startswith("Product") else base
+    )
 
 
 def _imports(schema: SchemaSpec, resource: ResourceSpec, models: list[ModelSpec]) -> list[str]:
