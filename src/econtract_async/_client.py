@@ -289,6 +289,7 @@ class EcontractClient:
             msg = f"{endpoint.key} takes a model or a mapping, got {type(data).__name__}"
             raise ConfigurationError(msg)
         from ._structure import from_mapping, pick_model  # on use: keeps the import light
+
         cls = (
             endpoint.request[0]
             if len(endpoint.request) == 1
@@ -360,7 +361,11 @@ class EcontractClient:
             request = base.copy()
             request.attempt = attempt
             request = auth.apply(request)
-            scrub = self._redactor.scrubber(request.params)
+
+            def scrub(text: str, request: OutgoingRequest = request) -> str:
+                # Built only on the error path: it also hides this request's signed values.
+                return self._redactor.scrubber(request.params)(text)
+
             encoded = encode_form(request.params)
             if request.in_query:
                 url = f"{base_url}{request.path}?{encoded}" if encoded else base_url + request.path
