@@ -6,7 +6,8 @@ not describe is kept in the model's `extra`, so a new API field never breaks a c
 
 Each response class gets one structure function, generated from its attrs fields and `ModelMeta`
 the first time it is decoded (as cattrs generates its own, but without the per-field error
-bookkeeping). The function only handles the shapes it knows; on anything else it raises, and the
+bookkeeping); for plain slotted classes it fills the slots directly instead of calling
+`__init__` with keywords. The function only handles the shapes it knows; on anything else it raises, and the
 body is decoded again by the detailed cattrs converter, which either accepts it (the same result)
 or names every bad field with its `$.path`. The converter is built on first use, keeping cattrs
 out of `import econtract_async`.
@@ -139,9 +140,12 @@ class _Source:
             label, hook = scalar
             fix = self.name(hook, label)
             self.lines.append(f"{indent}if type({target}) is not {label}:")
-            if label == "float":
-                self.lines.append(f"{indent}    if type({target}) is int:")
-                self.lines.append(f"{indent}        {target} = float({target})")
+            if label in ("float", "int"):
+                cheap = (
+                    "type({0}) is int" if label == "float" else "type({0}) is str and {0}.isdigit()"
+                )
+                self.lines.append(f"{indent}    if {cheap.format(target)}:")
+                self.lines.append(f"{indent}        {target} = {label}({target})")
                 self.lines.append(f"{indent}    else:")
                 self.lines.append(f"{indent}        {target} = {fix}({target}, None)")
             else:
@@ -231,6 +235,17 @@ def _compile(cls: type[Any]) -> Callable[[Any], Any]:
         _COMPILING.discard(cls)
 
 
+def _plain(cls: type[Any]) -> bool:
+    """Whether `cls.__init__` only stores its arguments, so slots may be set directly."""
+    return (
+        "__slots__" in cls.__dict__
+        and getattr(cls, "__setattr__", None) is object.__setattr__
+        and not hasattr(cls, "__attrs_pre_init__")
+        and not hasattr(cls, "__attrs_post_init__")
+        and all(f.validator is None and f.converter is None for f in attrs.fields(cls))
+    )
+
+
 def _generate(cls: type[Any]) -> Callable[[Any], Any]:
     hints = typing.get_type_hints(cls)
     wires = {f.name: f.wire for f in cls.__econtract__.fields}
@@ -238,6 +253,7 @@ def _generate(cls: type[Any]) -> Callable[[Any], Any]:
     cls_name = source.name(cls, "cls")
     body: list[str] = []
     arguments: list[str] = []
+    assigned: list[str] = []
     known: set[str] = set()
     has_extra = False
     for index, field in enumerate(attrs.fields(cls)):
@@ -250,6 +266,7 @@ def _generate(cls: type[Any]) -> Callable[[Any], Any]:
         known.add(wire)
         var = f"v{index}"
         arguments.append(f"{field.alias}={var}")
+        assigned.append(f"    o.{field.name} = {var}")
         default = field.default
         optional, inner = _split_optional(hints[field.name])
         source.lines = []
@@ -294,7 +311,14 @@ def _generate(cls: type[Any]) -> Callable[[Any], Any]:
             "    else:",
             "        e = {}",
         ]
-    lines.append(f"    return {cls_name}({', '.join(arguments)})")
+        assigned.append("    o.extra = e")
+    if _plain(cls):
+        lines.append(f"    o = _new({cls_name})")
+        lines.extend(assigned)
+        lines.append("    return o")
+        source.names["_new"] = object.__new__
+    else:
+        lines.append(f"    return {cls_name}({', '.join(arguments)})")
     namespace = dict(source.names)
     exec("\n".join(lines), namespace)
     structure: Callable[[Any], Any] = namespace["structure"]
