@@ -42,6 +42,20 @@ def repeat(measure: Callable[[], float], repetitions: int, warmups: int = 1) -> 
     return Sample([measure() for _ in range(repetitions)])
 
 
+def repeat_interleaved(
+    measures: dict[str, Callable[[], float]], repetitions: int, warmups: int = 1
+) -> dict[str, Sample]:
+    """Like `repeat` for several things at once, taking turns, so drifting load hits all alike."""
+    for _ in range(warmups):
+        for measure in measures.values():
+            measure()
+    values: dict[str, list[float]] = {name: [] for name in measures}
+    for _ in range(repetitions):
+        for name, measure in measures.items():
+            values[name].append(measure())
+    return {name: Sample(v) for name, v in values.items()}
+
+
 @dataclass
 class Table:
     """A Markdown table with a title and notes."""

@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from ._common import Sample, Table, lead_row, repeat, rows, verdict
+from ._common import Sample, Table, lead_row, repeat, repeat_interleaved, rows, verdict
 from ._server import running
 
 HEADERS = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
@@ -179,8 +179,9 @@ def bulk_table(
                 lambda: httpx_raw(base, count, level, bodies, True),  # noqa: B023
                 lambda: aiohttp_raw(base, count, level, bodies),  # noqa: B023
             ]
-            for name, run in zip(names, runs, strict=True):
-                results[name, level] = repeat(_rate(run, count), repetitions)
+            measures = {name: _rate(run, count) for name, run in zip(names, runs, strict=True)}
+            for name, sample in repeat_interleaved(measures, repetitions).items():
+                results[name, level] = sample
         seq = repeat(_rate(lambda: sdk_sequential(base, sequential, 1), sequential), repetitions)
     table = Table(
         f"Bulk lead import: leads/s at {latency * 1000:g} ms server latency, median (min-max)",
@@ -218,7 +219,7 @@ def bulk_table(
     )
     table.notes.append(
         f"Each repetition sends {per_flight} x in-flight leads (sequential: {sequential}) to a "
-        "fresh client; rows are 24-column CSV-like dicts (no journal). The SDK pool, the httpx "
+        "fresh client; clients take turns, repetition by repetition; rows are 24-column CSV-like dicts (no journal). The SDK pool, the httpx "
         "limits and the aiohttp connector all allow as many connections as leads in flight. "
         "The raw clients post bodies encoded beforehand (credentials included) and parse the "
         "JSON answer."
@@ -233,19 +234,20 @@ def cpu_table(count: int, in_flight: int, repetitions: int) -> Table:
     bodies = _bodies(500)
     models = [ThirdPartyLead.from_mapping(lead_row(i)) for i in range(500)]
     with running(0.0) as base:
-        sdk = repeat(
-            _cpu_us(lambda: sdk_create(base, count, in_flight, models), count), repetitions
+        samples = repeat_interleaved(
+            {
+                "sdk": _cpu_us(lambda: sdk_create(base, count, in_flight, models), count),
+                "bulk": _cpu_us(lambda: sdk_bulk(base, count, in_flight), count),
+                "transport": _cpu_us(
+                    lambda: httpx_raw(base, count, in_flight, bodies, True), count
+                ),
+                "httpx": _cpu_us(lambda: httpx_raw(base, count, in_flight, bodies, False), count),
+                "aiohttp": _cpu_us(lambda: aiohttp_raw(base, count, in_flight, bodies), count),
+            },
+            repetitions,
         )
-        bulk = repeat(_cpu_us(lambda: sdk_bulk(base, count, in_flight), count), repetitions)
-        transport = repeat(
-            _cpu_us(lambda: httpx_raw(base, count, in_flight, bodies, True), count), repetitions
-        )
-        plain_httpx = repeat(
-            _cpu_us(lambda: httpx_raw(base, count, in_flight, bodies, False), count), repetitions
-        )
-        raw = repeat(
-            _cpu_us(lambda: aiohttp_raw(base, count, in_flight, bodies), count), repetitions
-        )
+    sdk, bulk, transport = samples["sdk"], samples["bulk"], samples["transport"]
+    plain_httpx, raw = samples["httpx"], samples["aiohttp"]
     table = Table(
         f"CPU per request: client user+sys µs / requests, 0 ms latency, {in_flight} in flight, "
         f"{count:,} requests per repetition",
@@ -270,7 +272,7 @@ def cpu_table(count: int, in_flight: int, repetitions: int) -> Table:
     table.notes.append(
         f"Target: SDK CPU added per request <= {CPU_ADDED_US:g} µs over its transport: "
         + verdict(added <= CPU_ADDED_US, f"{added:+.1f} µs for `create(model)`")
-        + ". The SDK's work per request: auth, form encoding, request building, logging check, "
+        + ". Clients take turns, repetition by repetition. The SDK's work per request: auth, form encoding, request building, logging check, "
         "redaction closure, JSON parsing and model decoding; the model is built (and validated) "
         "beforehand. The bulk row adds validating each dict row and the bulk machinery."
     )
