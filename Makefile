@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Reinstall (and so regenerate) whenever the project definition, schema or generator changes.
 INPUTS := pyproject.toml $(shell find schema codegen -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: install test check regen demo docs bench clean
+.PHONY: install test check regen demo docs bench bench-smoke clean
 
 $(STAMP): $(INPUTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,8 +35,11 @@ demo: install  ## the main job: bulk-import examples/leads.csv into the embedded
 docs: install  ## build the documentation site (strict: any warning fails)
 	$(PY) -m mkdocs build --strict --site-dir site
 
-bench: install  ## speed tables; writes docs/benchmarks.md
+bench: install  ## speed tables; writes docs/benchmarks.md (~10 min on 2 cores)
 	$(PY) -m bench
+
+bench-smoke: install  ## every benchmark at tiny sizes, as the test suite runs them
+	$(PY) -m bench --smoke --out "$${TMPDIR:-/tmp}/benchmarks-smoke.md"
 
 clean:
 	rm -rf $(VENV) site src/econtract_async/_generated .mypy_cache .ruff_cache .pytest_cache
