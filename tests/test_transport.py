@@ -1,9 +1,13 @@
-"""Every httpx transport error becomes one of ours, with whether the server may have seen the request."""
+"""Every httpx and aiohttp transport error becomes one of ours, with whether the server may have seen the request."""
 
 from __future__ import annotations
 
+import aiohttp
 import httpx
 import pytest
+from aiohttp.client_reqrep import ConnectionKey, RequestInfo
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from econtract_async import (
     ConnectError,
@@ -12,7 +16,7 @@ from econtract_async import (
     RequestTimeoutError,
     TransportError,
 )
-from econtract_async._transport import map_httpx_errors, translate
+from econtract_async._transport import map_transport_errors, translate, translate_aiohttp
 
 HTTPX_TRANSPORT_ERRORS = sorted(
     (
@@ -70,8 +74,6 @@ def test_specific_classes(cls: type[httpx.TransportError], ours: type[TransportE
 class TestAiohttpCause:
     def test_server_disconnect_behind_connect_timeout_is_connection_lost(self) -> None:
         """httpx-aiohttp reports a hang-up after sending as ConnectTimeout; the cause tells the truth."""
-        import aiohttp
-
         exc = httpx.ConnectTimeout("timed out")
         exc.__cause__ = aiohttp.ServerDisconnectedError()
         mapped = translate(exc)
@@ -80,21 +82,14 @@ class TestAiohttpCause:
 
     def test_connector_error_is_connect_error(self) -> None:
         """A failure to open the connection never reached the server."""
-        import aiohttp
-
         exc = httpx.ConnectError("refused")
-        exc.__cause__ = aiohttp.ClientConnectorError(
-            aiohttp.client_reqrep.ConnectionKey("127.0.0.1", 1, False, True, None, None, None),
-            OSError(111, "Connection refused"),
-        )
+        exc.__cause__ = aiohttp.ClientConnectorError(KEY, OSError(111, "Connection refused"))
         mapped = translate(exc)
         assert type(mapped) is ConnectError
         assert mapped.may_have_reached_server is False
 
     def test_server_timeout_may_have_reached_the_server(self) -> None:
         """A read timeout from aiohttp is a timeout after sending."""
-        import aiohttp
-
         exc = httpx.ReadTimeout("timed out")
         exc.__cause__ = aiohttp.ServerTimeoutError("read")
         mapped = translate(exc)
@@ -102,12 +97,117 @@ class TestAiohttpCause:
         assert mapped.may_have_reached_server is True
 
 
-def test_map_httpx_errors_attaches_the_redacted_request_and_scrubs() -> None:
+def test_map_transport_errors_attaches_the_redacted_request_and_scrubs() -> None:
     """The one translation point raises ours, scrubbed, with the redacted request, and hides the httpx chain."""
     request = RedactedRequest("GET", "https://crm.example.test/api/clients/63")
     with pytest.raises(ConnectError) as caught:  # noqa: SIM117
-        with map_httpx_errors(lambda: request, lambda text: text.replace("s3cret", "[redacted]")):
+        with map_transport_errors(
+            lambda: request, lambda text: text.replace("s3cret", "[redacted]")
+        ):
             raise httpx.ConnectError("refused with s3cret")
     assert caught.value.request is request
     assert "s3cret" not in str(caught.value)
     assert caught.value.__suppress_context__
+
+
+SECRET_URL = "https://crm.example.test/api/clients/63?crm_api_id=p-1&crm_api_key=s3cret"
+KEY = ConnectionKey("127.0.0.1", 1, False, True, None, None, None)
+REQUEST_INFO = RequestInfo(URL(SECRET_URL), "GET", CIMultiDictProxy(CIMultiDict()), URL(SECRET_URL))
+AIOHTTP_ERRORS = sorted(
+    (
+        value
+        for value in vars(aiohttp).values()
+        if isinstance(value, type) and issubclass(value, aiohttp.ClientError)
+    ),
+    key=lambda cls: cls.__name__,
+)
+AIOHTTP_NEVER_SENT = (
+    aiohttp.ClientConnectorError,
+    aiohttp.ConnectionTimeoutError,
+    aiohttp.ServerFingerprintMismatch,
+    aiohttp.ClientHttpProxyError,
+    aiohttp.InvalidURL,
+    aiohttp.NonHttpUrlClientError,
+)
+
+
+def aiohttp_error(cls: type[aiohttp.ClientError]) -> aiohttp.ClientError:
+    """An instance of `cls`, built the way aiohttp builds it, quoting a URL with a secret where aiohttp would."""
+    if issubclass(cls, aiohttp.ClientConnectorCertificateError):
+        return cls(KEY, ValueError("certificate verify failed"))
+    if issubclass(cls, aiohttp.ClientConnectorError):
+        return cls(KEY, OSError(111, "Connection refused"))
+    if issubclass(cls, aiohttp.ClientResponseError):
+        return cls(REQUEST_INFO, (), status=502, message="Bad Gateway")
+    if issubclass(cls, aiohttp.InvalidURL):
+        return cls(SECRET_URL, "bad")
+    if cls is aiohttp.ServerFingerprintMismatch:
+        return cls(b"expected", b"got", "127.0.0.1", 443)
+    if issubclass(cls, aiohttp.ConnectionTimeoutError | aiohttp.NonHttpUrlClientError):
+        return cls(f"Connection timeout to host {SECRET_URL}")
+    return cls("boom")
+
+
+class TestAiohttpErrors:
+    def test_the_walk_finds_the_aiohttp_errors(self) -> None:
+        """The walk over `vars(aiohttp)` sees the client error tree, so the mapping test is meaningful."""
+        names = {cls.__name__ for cls in AIOHTTP_ERRORS}
+        assert {
+            "ClientConnectorError",
+            "ServerDisconnectedError",
+            "SocketTimeoutError",
+            "ClientPayloadError",
+        } <= names
+
+    @pytest.mark.parametrize("cls", AIOHTTP_ERRORS, ids=[c.__name__ for c in AIOHTTP_ERRORS])
+    def test_every_aiohttp_client_error_is_mapped(self, cls: type[aiohttp.ClientError]) -> None:
+        """Each class maps to our TransportError tree; never-sent failures say so; URLs are left out."""
+        mapped = translate_aiohttp(aiohttp_error(cls))
+        assert isinstance(mapped, TransportError)
+        assert mapped.may_have_reached_server is (not issubclass(cls, AIOHTTP_NEVER_SENT))
+        assert cls.__name__ in str(mapped)
+        assert "s3cret" not in str(mapped)
+
+    @pytest.mark.parametrize(
+        ("exc", "ours", "reached"),
+        [
+            (aiohttp.ClientConnectorError(KEY, OSError(111, "refused")), ConnectError, False),
+            (aiohttp.ConnectionTimeoutError("connect"), RequestTimeoutError, False),
+            (aiohttp.SocketTimeoutError("read"), RequestTimeoutError, True),
+            (TimeoutError(), RequestTimeoutError, True),
+            (aiohttp.ServerDisconnectedError(), ConnectionLostError, True),
+            (aiohttp.ClientOSError(104, "reset"), ConnectionLostError, True),
+            (aiohttp.ClientPayloadError("truncated"), ConnectionLostError, True),
+        ],
+        ids=lambda value: type(value).__name__ if isinstance(value, BaseException) else "",
+    )
+    def test_specific_failures(
+        self, exc: BaseException, ours: type[TransportError], reached: bool
+    ) -> None:
+        """The failures the fast path meets map to the class users catch, and say whether the server saw the request."""
+        mapped = translate_aiohttp(exc)
+        assert type(mapped) is ours
+        assert mapped.may_have_reached_server is reached
+
+    def test_other_exceptions_are_not_ours_to_map(self) -> None:
+        """A bug (not a network failure) passes through the translation point untouched."""
+        assert translate_aiohttp(ValueError("bug")) is None
+        assert translate_aiohttp(OSError("not from aiohttp")) is None
+        with (
+            pytest.raises(ValueError, match="bug"),
+            map_transport_errors(lambda: RedactedRequest("GET", "u"), str),
+        ):
+            raise ValueError("bug")
+
+    def test_map_transport_errors_handles_aiohttp_errors_too(self) -> None:
+        """An aiohttp error becomes ours at the one translation point, scrubbed, chain hidden."""
+        request = RedactedRequest("GET", "https://crm.example.test/api/clients/63")
+        with (
+            pytest.raises(ConnectionLostError) as caught,
+            map_transport_errors(lambda: request, lambda t: t.replace("s3cret", "[redacted]")),
+        ):
+            raise aiohttp.ServerDisconnectedError("went away holding s3cret")
+        assert caught.value.request is request
+        assert "s3cret" not in str(caught.value)
+        assert caught.value.__cause__ is None
+        assert caught.value.__suppress_context__

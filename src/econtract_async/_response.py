@@ -1,12 +1,14 @@
-"""HTTP responses -> parsed JSON, or the matching `APIError` carrying the API's own message."""
+"""HTTP responses -> parsed JSON, or the matching `APIError` carrying the API's own message.
+
+Both send paths end here: an `httpx.Response` and the aiohttp fast path's `AiohttpResponse`
+both satisfy `ResponseLike`, so there is one status mapping for every transport.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
-
-import httpx
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 from ._exceptions import (
     APIError,
@@ -19,7 +21,31 @@ from ._exceptions import (
 )
 from ._redact import RedactedRequest
 
-__all__ = ["api_message", "error_for", "parse_json", "retry_after"]
+__all__ = ["ResponseLike", "api_message", "error_for", "parse_json", "retry_after"]
+
+
+class ResponseLike(Protocol):
+    """What parsing and error mapping read from a response (`httpx.Response` has all of it)."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def reason_phrase(self) -> str: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """Case-insensitive."""
+        ...
+
+    @property
+    def content(self) -> bytes:
+        """The whole (decompressed) body."""
+        ...
+
+    @property
+    def text(self) -> str: ...
+
 
 _API_ERROR_PREFIX = "Api error : "
 
@@ -42,7 +68,7 @@ def api_message(text: str) -> str:
     return stripped[:500]
 
 
-def retry_after(response: httpx.Response) -> float | None:
+def retry_after(response: ResponseLike) -> float | None:
     """Seconds from a `Retry-After` header given in seconds (HTTP dates are ignored)."""
     value = response.headers.get("retry-after")
     if value is None:
@@ -61,7 +87,7 @@ _BY_STATUS: dict[int, type[APIError]] = {
 
 
 def error_for(
-    response: httpx.Response, request: RedactedRequest, scrub: Callable[[str], str]
+    response: ResponseLike, request: RedactedRequest, scrub: Callable[[str], str]
 ) -> APIError:
     """The exception for an error response; secrets the server may echo are scrubbed."""
     status = response.status_code
@@ -76,7 +102,7 @@ def error_for(
     return _BY_STATUS.get(status, APIError)(status, message, request=request, response_text=text)
 
 
-def parse_json(response: httpx.Response, request: Callable[[], RedactedRequest]) -> Any:
+def parse_json(response: ResponseLike, request: Callable[[], RedactedRequest]) -> Any:
     """The JSON body of a successful response."""
     try:
         return json.loads(response.content)

@@ -1,8 +1,14 @@
-"""The only module that touches httpx's network layer: pool choice and error translation.
+"""The one place that classifies network failures: pool choice and error translation.
 
-On asyncio, requests go through aiohttp behind the httpx API (`httpx_aiohttp`): httpx's own
-pool costs milliseconds of CPU per request when hundreds are in flight (docs/performance.md).
-On trio, httpx's own transport is used, with keep-alive for every pooled connection.
+On asyncio, a client that owns its pool sends through one `aiohttp.ClientSession` directly
+(`_aiohttp.AiohttpSender`): httpx's `AsyncClient.send` plus the httpx-aiohttp conversion layer
+cost about 250 µs of CPU per request, twice what aiohttp itself costs (docs/performance.md). A
+caller's own `http_client` or `transport` goes through httpx, over `httpx_aiohttp` on asyncio
+when we build the httpx client ourselves, and over httpx's own transport on trio.
+
+Both kinds of failure are translated here, and only here: httpx's `TransportError` tree by
+`translate`, aiohttp's `ClientError` tree (and asyncio timeouts) by `translate_aiohttp`. Each
+says whether the request may have reached the server, which decides what may be retried.
 """
 
 from __future__ import annotations
@@ -21,7 +27,13 @@ from ._exceptions import (
 )
 from ._redact import RedactedRequest
 
-__all__ = ["default_transport", "map_httpx_errors", "running_on_asyncio"]
+__all__ = [
+    "default_transport",
+    "map_transport_errors",
+    "running_on_asyncio",
+    "translate",
+    "translate_aiohttp",
+]
 
 
 def running_on_asyncio() -> bool:
@@ -39,7 +51,7 @@ def running_on_asyncio() -> bool:
 
 
 def default_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
-    """The fastest transport for the running event loop."""
+    """The fastest httpx transport for the running event loop (the `http_backend="httpx"` path)."""
     if running_on_asyncio():
         from httpx_aiohttp import AiohttpTransport
 
@@ -47,31 +59,72 @@ def default_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
     return httpx.AsyncHTTPTransport(limits=limits)
 
 
-def _aiohttp_cause(exc: BaseException) -> TransportError | None:
-    """Classify by the aiohttp error behind an httpx one: httpx-aiohttp maps a server that
-    hung up after the request was sent to `ConnectTimeout`, which would wrongly read as
-    "never sent"."""
-    cause = exc.__cause__
-    if cause is None or type(cause).__module__.split(".")[0] != "aiohttp":
+def _aiohttp_text(exc: BaseException) -> str:
+    """`Type: message`, leaving out the URLs some aiohttp errors quote (query strings hold secrets)."""
+    import aiohttp
+
+    name = type(exc).__name__
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return f"{name}: {exc.status}, message={exc.message!r}"
+    if isinstance(
+        exc,
+        aiohttp.ConnectionTimeoutError
+        | aiohttp.InvalidURL
+        | aiohttp.NonHttpUrlClientError
+        | aiohttp.RedirectClientError,
+    ):
+        return name
+    text = str(exc)
+    return f"{name}: {text}" if text else name
+
+
+def translate_aiohttp(exc: BaseException) -> TransportError | None:
+    """Our error for an aiohttp failure or an asyncio timeout; None for anything else.
+
+    Connecting (a refused or unresolvable host, a TLS failure, a bad URL, a proxy refusing the
+    tunnel) never reached the server. A connect timeout, which also covers waiting for a free
+    pooled connection, did not either. A read timeout, a server hanging up, a reset or a
+    truncated body happened after the request was written: it may have been processed.
+    """
+    if not isinstance(exc, TimeoutError) and type(exc).__module__.split(".")[0] != "aiohttp":
         return None
     import aiohttp
 
-    if isinstance(cause, aiohttp.ClientConnectorError):
-        return ConnectError(f"could not connect: {cause}")
-    if isinstance(cause, aiohttp.ServerTimeoutError | TimeoutError):
-        return RequestTimeoutError(f"timed out: {cause}", may_have_reached_server=True)
-    if isinstance(cause, aiohttp.ClientError):
-        return ConnectionLostError(
-            f"the connection broke after sending: {type(cause).__name__}: {cause}"
+    if not isinstance(exc, aiohttp.ClientError | TimeoutError):
+        return None
+    text = _aiohttp_text(exc)
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return RequestTimeoutError(
+            f"timed out before sending ({text})", may_have_reached_server=False
         )
-    return None
+    if isinstance(exc, aiohttp.ServerTimeoutError | TimeoutError):
+        return RequestTimeoutError(f"timed out ({text})", may_have_reached_server=True)
+    if isinstance(
+        exc,
+        aiohttp.ClientConnectorError
+        | aiohttp.ServerFingerprintMismatch
+        | aiohttp.ClientHttpProxyError
+        | aiohttp.InvalidURL
+        | aiohttp.NonHttpUrlClientError,
+    ):
+        return ConnectError(f"could not connect ({text})")
+    if isinstance(
+        exc,
+        aiohttp.ClientConnectionError | aiohttp.ClientPayloadError | aiohttp.ClientResponseError,
+    ):
+        return ConnectionLostError(f"the connection broke after sending ({text})")
+    return TransportError(f"transport failure ({text})")
 
 
 def translate(exc: httpx.TransportError) -> TransportError:
     """Our error for an httpx transport error, with whether the server may have seen the request."""
-    mapped = _aiohttp_cause(exc)
-    if mapped is not None:
-        return mapped
+    # httpx-aiohttp reports a server that hung up after the request was sent as `ConnectTimeout`,
+    # which would wrongly read as "never sent": the aiohttp error behind it tells the truth.
+    cause = exc.__cause__
+    if cause is not None:
+        mapped = translate_aiohttp(cause)
+        if mapped is not None:
+            return mapped
     text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
         return RequestTimeoutError(
@@ -89,14 +142,25 @@ def translate(exc: httpx.TransportError) -> TransportError:
 
 
 @contextlib.contextmanager
-def map_httpx_errors(
+def map_transport_errors(
     describe: Callable[[], RedactedRequest], scrub: Callable[[str], str]
 ) -> Iterator[None]:
-    """Turn every httpx transport error into ours, with the redacted request attached."""
+    """Turn every httpx or aiohttp transport error into ours, scrubbed, with the redacted request.
+
+    The original exception is not chained: it may quote the URL, whose query string holds
+    credentials.
+    """
     try:
         yield
     except httpx.TransportError as exc:
         error = translate(exc)
-        error.args = (scrub(str(error.args[0])),)
-        error.request = describe()
-        raise error from None
+    except Exception as exc:
+        mapped = translate_aiohttp(exc)
+        if mapped is None:
+            raise
+        error = mapped
+    else:
+        return
+    error.args = (scrub(str(error.args[0])),)
+    error.request = describe()
+    raise error from None
