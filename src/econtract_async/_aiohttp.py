@@ -19,6 +19,8 @@ This module imports aiohttp, so it is itself imported on first use.
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -48,6 +50,15 @@ def client_timeout(timeout: httpx.Timeout) -> aiohttp.ClientTimeout:
     return aiohttp.ClientTimeout(
         total=None, connect=acquire, sock_connect=connect, sock_read=timeout.read
     )
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """The CA bundle httpx uses (certifi, or SSL_CERT_FILE/SSL_CERT_DIR), loaded once per process.
+
+    Loading it takes ~25 ms, which a fresh client per task or per test would pay again and again.
+    """
+    return httpx.create_ssl_context()
 
 
 class AiohttpResponse:
@@ -122,8 +133,7 @@ class AiohttpSender:
             limit=limits.max_connections or 0,
             limit_per_host=0,
             keepalive_timeout=limits.keepalive_expiry,
-            # The CA bundle httpx uses (certifi, or SSL_CERT_FILE/SSL_CERT_DIR), as before.
-            ssl=httpx.create_ssl_context(),
+            ssl=_ssl_context(),
         )
         self._session = aiohttp.ClientSession(
             connector=connector,
