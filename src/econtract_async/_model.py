@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Self
+from contextvars import ContextVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from ._meta import ModelMeta
 
-__all__ = ["RequestModel", "ResponseModel"]
+__all__ = ["RequestModel", "ResponseModel", "build_prechecked"]
+
+M = TypeVar("M", bound="RequestModel")
+
+_PRECHECKED: ContextVar[type[Any] | None] = ContextVar("_PRECHECKED", default=None)
+"""The class whose construction in progress was already checked field by field."""
+
+
+def build_prechecked(cls: type[M], kwargs: Mapping[str, Any]) -> M:
+    """`cls(**kwargs)` without the collecting check, for values that already passed it.
+
+    Only `_structure.from_mapping` calls this, after running every field's check on the
+    values in `kwargs` and on the class's defaults; so a model that exists is still valid.
+    """
+    token = _PRECHECKED.set(cls)
+    try:
+        return cls(**kwargs)
+    finally:
+        _PRECHECKED.reset(token)
 
 
 class RequestModel:
@@ -20,6 +39,9 @@ class RequestModel:
     __econtract__: ClassVar[ModelMeta]
 
     def __attrs_post_init__(self) -> None:
+        if _PRECHECKED.get() is type(self):
+            _PRECHECKED.set(None)  # one instance only: anything built meanwhile is checked
+            return
         from ._validation import check
 
         check(self)

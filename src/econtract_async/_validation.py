@@ -15,7 +15,7 @@ from ._checks import CHECKS, Check
 from ._exceptions import FieldError, ValidationError
 from ._meta import FieldMeta
 
-__all__ = ["Unverified", "check", "field_problem", "unverified"]
+__all__ = ["Unverified", "check", "field_check", "field_problem", "is_required", "unverified"]
 
 T = TypeVar("T")
 
@@ -170,13 +170,29 @@ def _value_check(field: FieldMeta) -> Check:
     return _scalar_check(field.type, field)
 
 
+_FIELD_CHECKS: dict[int, tuple[FieldMeta, Check]] = {}
+
+
+def field_check(field: FieldMeta) -> Check:
+    """The check of a non-None value of `field`, compiled once per field."""
+    cached = _FIELD_CHECKS.get(id(field))
+    if cached is not None and cached[0] is field:
+        return cached[1]
+    run = _field_check(field)
+    _FIELD_CHECKS[id(field)] = (field, run)
+    return run
+
+
+def is_required(field: FieldMeta) -> bool:
+    """Whether None (not given) is a problem for `field`."""
+    return field.required and not field.empty_ok and field.default is None
+
+
 def field_problem(field: FieldMeta, value: Any) -> str | None:
     """What is wrong with `value` for `field`, or None (required-ness included)."""
     if value is None:
-        if field.required and not field.empty_ok and field.default is None:
-            return "required"
-        return None
-    return _field_check(field)(value)
+        return "required" if is_required(field) else None
+    return field_check(field)(value)
 
 
 _Plan = tuple[tuple[str, str, bool, Check], ...]
@@ -187,10 +203,7 @@ def _plan(cls: type[Any]) -> _Plan:
     plan = _PLANS.get(cls)
     if plan is None:
         meta = cls.__econtract__
-        plan = tuple(
-            (f.name, f.wire, f.required and not f.empty_ok and f.default is None, _field_check(f))
-            for f in meta.fields
-        )
+        plan = tuple((f.name, f.wire, is_required(f), field_check(f)) for f in meta.fields)
         _PLANS[cls] = plan
     return plan
 
