@@ -28,6 +28,7 @@ SPECIFIC_LEAD_TYPES = ("third_party", "call_me_back", "click_out")
 """Lead types with a dedicated model; any other type is sent as a generic `Lead`."""
 
 
+@functools.cache
 def _lead_models() -> dict[str, type[ThirdPartyLead | CallMeBackLead | ClickOutLead]]:
     """The dedicated model of each specific lead type.
 
@@ -57,8 +58,11 @@ def lead_from_row(row: LeadRow, *, lead_type: str | None = None) -> AnyLead:
 
     if isinstance(row, Lead | ThirdPartyLead | CallMeBackLead | ClickOutLead):
         return row
-    data = dict(row)
-    chosen = str(data.pop("lead_type", None) or "").strip() or lead_type
+    data = row
+    chosen = lead_type
+    if "lead_type" in row:
+        data = dict(row)
+        chosen = str(data.pop("lead_type", None) or "").strip() or lead_type
     if not chosen:
         model_name = "Lead"
         problem = FieldError("lead_type", "lead_type", "no lead type: add a lead_type column")

@@ -69,6 +69,8 @@ class RateLimiter:
 
     async def acquire(self) -> None:
         """Wait until one more request may start."""
+        if self.rate is None and not self._lock.locked() and self._clock() >= self._paused_until:
+            return  # no limit, no pause and no one queued: nothing to wait for
         async with self._lock:
             while True:
                 now = self._clock()

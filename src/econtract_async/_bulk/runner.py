@@ -50,6 +50,7 @@ __all__ = ["BulkRun", "UnknownPolicy", "bulk_run"]
 
 R = TypeVar("R")
 P = TypeVar("P")
+T = TypeVar("T")
 
 UnknownPolicy = Literal["hold", "resend"]
 """What a re-run does with rows a previous run left `unknown` or `in_flight`.
@@ -69,6 +70,26 @@ _JOURNAL_STATE: dict[OutcomeKind, JournalState] = {
     OutcomeKind.FAILED: "failed",
     OutcomeKind.UNKNOWN: "unknown",
 }
+
+
+async def _send(stream: MemoryObjectSendStream[Any], item: Any) -> None:
+    """Hand `item` over at once when a receiver or buffer space waits for it, else wait.
+
+    Skipping the scheduler round trip of `send()` saves most of the per-row cost of a run;
+    the waits (and so the back-pressure) stay as they were.
+    """
+    try:
+        stream.send_nowait(item)
+    except anyio.WouldBlock:
+        await stream.send(item)
+
+
+async def _receive(stream: MemoryObjectReceiveStream[T]) -> T:
+    """Take an item at once when one waits, else wait for it (`EndOfStream` once done)."""
+    try:
+        return stream.receive_nowait()
+    except anyio.WouldBlock:
+        return await stream.receive()
 
 
 def _describe(error: BaseException) -> str:
@@ -197,7 +218,7 @@ class BulkRun(Generic[R, P]):
             msg = "enter the run with `async with` before iterating its outcomes"
             raise RuntimeError(msg)
         try:
-            outcome = await self._outcome_receive.receive()
+            outcome = await _receive(self._outcome_receive)
         except anyio.EndOfStream:
             raise StopAsyncIteration from None
         self.stats.outcome_backlog = self._outcome_receive.statistics().current_buffer_used
@@ -289,8 +310,11 @@ class BulkRun(Generic[R, P]):
         self.stats.rows_read += 1
         if not self.shard.owns(position):
             return
-        digest = self._identify(row)
-        entry = self.journal.lookup(position) if self.journal is not None else None
+        if self.journal is None:
+            digest, entry = "", None  # the digest only identifies rows in a journal
+        else:
+            digest = self._identify(row)
+            entry = self.journal.lookup(position)
         if entry is not None and entry.digest == digest:
             if entry.state == "created":
                 await self._emit(Outcome(position, OutcomeKind.SKIPPED, row, id=entry.created_id))
@@ -316,12 +340,16 @@ class BulkRun(Generic[R, P]):
                 Outcome(position, OutcomeKind.INVALID, row, errors=invalid.errors), digest
             )
             return
-        await job_send.send(_Job(position, digest, row, prepared))
+        await _send(job_send, _Job(position, digest, row, prepared))
 
     async def _work(self, job_receive: MemoryObjectReceiveStream[_Job[R, P]]) -> None:
         """Send jobs until the producer is done."""
         async with job_receive:
-            async for job in job_receive:
+            while True:
+                try:
+                    job = await _receive(job_receive)
+                except anyio.EndOfStream:
+                    return
                 self.stats.enter_flight()
                 try:
                     outcome = await self._attempt(job)
@@ -404,7 +432,7 @@ class BulkRun(Generic[R, P]):
     async def _emit(self, outcome: Outcome, digest: str | None = None) -> None:
         """Count, journal (when `digest` is given) and hand over one outcome."""
         self._account(outcome, digest)
-        await self._outcome_send.send(outcome)
+        await _send(self._outcome_send, outcome)
         used = self._outcome_send.statistics().current_buffer_used
         self.stats.max_outcome_backlog = max(self.stats.max_outcome_backlog, used)
 
