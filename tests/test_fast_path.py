@@ -107,7 +107,7 @@ class TestChoice:
         assert view._shared.sender is ec._shared.sender is not None
 
     async def test_http_backend_httpx_keeps_the_httpx_path(self, live: LiveSandbox) -> None:
-        """`http_backend="httpx"` sends through httpx (over httpx-aiohttp) on asyncio too."""
+        """`http_backend="httpx"` sends through httpx's own transport on asyncio too."""
         async with client_for(live, http_backend="httpx") as ec:
             assert await ec.crm.suppliers.rating(3)
             assert ec._shared.sender is None

@@ -18,7 +18,7 @@ EcontractError
 └── ResponseDecodingError                the body is not JSON or does not match the model
 ```
 
-httpx exceptions are translated in exactly one place, `_transport.map_httpx_errors`. Every
+httpx and aiohttp exceptions are translated in exactly one place, `_transport.map_transport_errors`. Every
 request attached to an exception is a `RedactedRequest`: it never holds a credential.
 """
 

@@ -3,8 +3,9 @@
 On asyncio, a client that owns its pool sends through one `aiohttp.ClientSession` directly
 (`_aiohttp.AiohttpSender`): httpx's `AsyncClient.send` plus the httpx-aiohttp conversion layer
 cost about 250 µs of CPU per request, twice what aiohttp itself costs (docs/performance.md). A
-caller's own `http_client` or `transport` goes through httpx, over `httpx_aiohttp` on asyncio
-when we build the httpx client ourselves, and over httpx's own transport on trio.
+caller's own `http_client` or `transport` goes through httpx; so do trio and
+`http_backend="httpx"`, over httpx's own transport. An httpx error whose cause is an aiohttp
+one (a caller who plugs in httpx-aiohttp) is classified by that cause.
 
 Both kinds of failure are translated here, and only here: httpx's `TransportError` tree by
 `translate`, aiohttp's `ClientError` tree (and asyncio timeouts) by `translate_aiohttp`. Each
@@ -51,11 +52,8 @@ def running_on_asyncio() -> bool:
 
 
 def default_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
-    """The fastest httpx transport for the running event loop (the `http_backend="httpx"` path)."""
-    if running_on_asyncio():
-        from httpx_aiohttp import AiohttpTransport
-
-        return AiohttpTransport(limits=limits)
+    """httpx's own transport, for trio and `http_backend="httpx"`, keeping every pooled
+    connection alive (httpx's default keeps 20 and reopens the rest per request)."""
     return httpx.AsyncHTTPTransport(limits=limits)
 
 
