@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from econtract_async import ValidationError
+from econtract_async import ValidationError, unverified
 from econtract_async._generated import MODELS
 from econtract_async._meta import FieldMeta, ModelMeta
 from econtract_async._model import RequestModel
@@ -129,3 +129,23 @@ class TestCoerceDatetime:
         """A date and time that does not exist is a field error, not a crash."""
         with pytest.raises(ValidationError):
             from_mapping(ThirdPartyLead, {**ROW, "call_at": text})
+
+
+class TestTextCheck:
+    def test_unverified_values_pass_a_text_field(self) -> None:
+        """A value marked unverified skips the text check, whatever its type."""
+        lead = ThirdPartyLead(
+            first_name=unverified(5),  # type: ignore[arg-type]
+            last_name="Peeters",
+            email="jan@example.be",
+            language="nl",
+        )
+        assert int(lead.first_name) == 5
+
+    def test_other_values_are_refused_by_a_text_field(self) -> None:
+        """A number that is not marked unverified is not text."""
+        with pytest.raises(ValidationError) as caught:
+            ThirdPartyLead(first_name=5, last_name="P", email="jan@example.be", language="nl")  # type: ignore[arg-type]
+        assert [(e.path, e.message) for e in caught.value.errors] == [
+            ("first_name", "expected text, got 5")
+        ]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from ._checks import CHECKS, Check
+from ._checks import CHECKS, Check, check_string
 from ._exceptions import FieldError, ValidationError
 from ._meta import FieldMeta
 
@@ -29,6 +29,8 @@ class _UnverifiedInt(int):
 
 
 Unverified = (_UnverifiedStr, _UnverifiedInt)
+_PASSES_TEXT = (str, *Unverified)
+"""Values a plain text field accepts without looking further."""
 
 
 def unverified(value: T) -> T:
@@ -118,6 +120,10 @@ def _scalar_check(ftype: str, field: FieldMeta) -> Check:
     extra = _constraints(field)
     if base is None and extra is None:
         return lambda value: None
+    if base is not None and extra is None:
+        if base is check_string:
+            return lambda value: None if isinstance(value, _PASSES_TEXT) else base(value)
+        return lambda value: None if isinstance(value, Unverified) else base(value)
 
     def run(value: Any) -> str | None:
         if isinstance(value, Unverified):
