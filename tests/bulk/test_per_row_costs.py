@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 from econtract_async._bulk import RateLimiter, bulk_run, row_digest
@@ -71,3 +72,36 @@ class TestUnlimitedAcquire:
         summary = await bulk_run(items(6), prepare, api.send, rate=bucket, concurrency=3)
         assert summary.created == 6
         assert anyio.current_time() - started >= 0.04
+
+
+class TestDrainDropsOutcomes:
+    async def test_awaited_run_counts_every_row(self, api: FakeApi) -> None:
+        """A run that nobody reads still counts each row in exactly one outcome."""
+        summary = await bulk_run(items(300, bad=lambda n: n % 7 == 0), prepare, api.send)
+        assert summary.total == 300
+        assert summary.invalid == 43
+        assert summary.created == 257
+
+    async def test_dropping_outcomes_still_lets_other_tasks_run(self, api: FakeApi) -> None:
+        """A long stretch of rows that are never sent does not starve the rest of the program."""
+        ticks: list[int] = []
+
+        async def ticker() -> None:
+            while True:
+                ticks.append(1)
+                await anyio.lowlevel.checkpoint()
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(ticker)
+            summary = await bulk_run(items(2_000, bad=lambda n: True), prepare, api.send)
+            tg.cancel_scope.cancel()
+        assert summary.invalid == 2_000
+        assert len(ticks) > 10
+
+    async def test_outcomes_read_before_draining_are_not_counted_twice(self, api: FakeApi) -> None:
+        """Reading some outcomes, then leaving the block, keeps the totals exact."""
+        async with bulk_run(items(50), prepare, api.send, concurrency=4) as run:
+            first = [await run.__anext__() for _ in range(5)]
+        assert len(first) == 5
+        assert run.summary.created == 50
+        assert not run.summary.stopped

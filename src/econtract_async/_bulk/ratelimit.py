@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 
 import anyio
@@ -60,7 +61,7 @@ class RateLimiter:
         self._sleep = sleep
         self._tokens = burst
         self._stamp: float | None = None
-        self._paused_until = 0.0
+        self._paused_until = -math.inf
         self._strikes = 0
         self._lock = anyio.Lock()
 
@@ -69,7 +70,11 @@ class RateLimiter:
 
     async def acquire(self) -> None:
         """Wait until one more request may start."""
-        if self.rate is None and not self._lock.locked() and self._clock() >= self._paused_until:
+        if (
+            self.rate is None
+            and not self._lock.locked()
+            and (self._paused_until == -math.inf or self._clock() >= self._paused_until)
+        ):
             return  # no limit, no pause and no one queued: nothing to wait for
         async with self._lock:
             while True:

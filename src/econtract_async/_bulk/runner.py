@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import Any, Generic, Literal, Self, TypeVar
 
 import anyio
+import anyio.lowlevel
 import attrs
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
@@ -64,6 +65,8 @@ _RETRYABLE_STATUS = frozenset({502, 503, 504})
 """Gateway answers: the request did not reach the application, so resending is safe."""
 _CUT_OFF_DELIVERY = 5.0
 """Seconds a cut-off row's outcome may wait for a reader before it is only counted."""
+_YIELD_EVERY = 64
+"""While outcomes are dropped, yield to other tasks after this many (e.g. a run of bad rows)."""
 _JOURNAL_STATE: dict[OutcomeKind, JournalState] = {
     OutcomeKind.CREATED: "created",
     OutcomeKind.INVALID: "invalid",
@@ -165,6 +168,9 @@ class BulkRun(Generic[R, P]):
         self._stopping = False
         self._input_done = False
         self._finished = False
+        self._discarding = False
+        """Set by `drain()`: outcomes are counted, never handed over."""
+        self._discarded = 0
 
     def __repr__(self) -> str:
         return f"BulkRun(concurrency={self.concurrency}, shard={self.shard}, {self.summary})"
@@ -226,6 +232,7 @@ class BulkRun(Generic[R, P]):
 
     async def drain(self) -> BulkSummary:
         """Read (and drop) every remaining outcome; return the final summary."""
+        self._discarding = True  # workers stop handing outcomes over: no wake-up per row
         async for _ in self:
             pass
         return self.summary
@@ -423,6 +430,8 @@ class BulkRun(Generic[R, P]):
             attempts=attempts,
         )
         self._account(outcome, job.digest)
+        if self._discarding:
+            return
         with (
             anyio.move_on_after(_CUT_OFF_DELIVERY, shield=True),
             contextlib.suppress(anyio.ClosedResourceError, anyio.BrokenResourceError),
@@ -432,6 +441,11 @@ class BulkRun(Generic[R, P]):
     async def _emit(self, outcome: Outcome, digest: str | None = None) -> None:
         """Count, journal (when `digest` is given) and hand over one outcome."""
         self._account(outcome, digest)
+        if self._discarding:
+            self._discarded += 1
+            if self._discarded % _YIELD_EVERY == 0:
+                await anyio.lowlevel.checkpoint()
+            return
         await _send(self._outcome_send, outcome)
         used = self._outcome_send.statistics().current_buffer_used
         self.stats.max_outcome_backlog = max(self.stats.max_outcome_backlog, used)
