@@ -230,6 +230,12 @@ class _Value:
     coerce: Callable[[Any], Any]
     check: Callable[[Any], str | None]
     required: bool
+    key: str | None = attrs.field(init=False)
+    """The only key, when there is one (most fields): one `get` instead of a loop."""
+
+    @key.default
+    def _only_key(self) -> str | None:
+        return self.keys[0] if len(self.keys) == 1 else None
 
 
 @attrs.frozen
@@ -383,11 +389,14 @@ def _build(plan: _Plan, data: Mapping[Any, Any], errors: list[FieldError]) -> di
     kwargs: dict[str, Any] = {}
     for step in plan.steps:
         if type(step) is _Value:
-            value = None
-            for key in step.keys:
-                if key in data:
-                    value = data[key]
-                    break
+            if step.key is not None:
+                value = data.get(step.key)
+            else:
+                value = None
+                for key in step.keys:
+                    if key in data:
+                        value = data[key]
+                        break
             try:
                 value = step.coerce(value)
             except _Bad as exc:
