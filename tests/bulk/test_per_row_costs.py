@@ -96,7 +96,7 @@ class TestDrainDropsOutcomes:
             summary = await bulk_run(items(2_000, bad=lambda n: True), prepare, api.send)
             tg.cancel_scope.cancel()
         assert summary.invalid == 2_000
-        assert len(ticks) > 10
+        assert len(ticks) > 3
 
     async def test_outcomes_read_before_draining_are_not_counted_twice(self, api: FakeApi) -> None:
         """Reading some outcomes, then leaving the block, keeps the totals exact."""

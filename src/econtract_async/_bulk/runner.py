@@ -4,10 +4,12 @@
 raising `ValidationError` for a bad row) and a `send` step (model -> created id). Leads use it
 through `BulkLeadsMixin.bulk_create`; orders or clients can use it the same way.
 
-Memory stays flat whatever the input size: one producer reads the input and hands each row to a
-fixed pool of `concurrency` workers over an unbuffered stream, and workers hand outcomes to the
-caller over a stream of `outcome_buffer` items. A caller that reads outcomes slowly therefore
-slows the workers, which slow the producer; nothing queues without bound.
+Memory stays flat whatever the input size: a fixed pool of `concurrency` workers each read the
+next row (one reader at a time, so positions follow the input), validate it and send it, and
+hand outcomes to the caller over a stream of `outcome_buffer` items. A caller that reads outcomes
+slowly therefore slows the workers, which read no further; nothing queues without bound. Workers
+read rows themselves rather than from a producer task: a hand-off per row cost more CPU than
+the rest of the machinery.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import (
     Callable,
     Generator,
     Iterable,
+    Iterator,
 )
 from pathlib import Path
 from types import TracebackType
@@ -162,7 +165,11 @@ class BulkRun(Generic[R, P]):
             outcome_buffer
         )
         self._tg: TaskGroup | None = None
-        self._producer_scope = anyio.CancelScope()
+        self._reading = anyio.Lock()
+        self._read_scope: anyio.CancelScope | None = None
+        self._sync_rows: Iterator[R] | None = None
+        self._async_rows: AsyncIterator[R] | None = None
+        self._position = -1
         self._workers_scope = anyio.CancelScope()
         self._cut_off_scope = anyio.CancelScope()
         self._stopping = False
@@ -245,16 +252,20 @@ class BulkRun(Generic[R, P]):
         """
         if self._stopping or self._finished:
             return
-        self._stopping = True
-        self._producer_scope.cancel()
+        self._stop_reading()
         if grace is not None and self._tg is not None:
             self._tg.start_soon(self._cut_off, grace)
 
     def abort(self) -> None:
         """Stop taking new rows and cut off requests in flight now: those rows end `unknown`."""
-        self._stopping = True
-        self._producer_scope.cancel()
+        self._stop_reading()
         self._workers_scope.cancel()
+
+    def _stop_reading(self) -> None:
+        """Read no further row; a read waiting for an async input is cancelled."""
+        self._stopping = True
+        if self._read_scope is not None:
+            self._read_scope.cancel()
 
     async def _cut_off(self, grace: float) -> None:
         """Cancel the workers once `grace` seconds have passed."""
@@ -263,8 +274,7 @@ class BulkRun(Generic[R, P]):
             self._workers_scope.cancel()
 
     async def _run(self) -> None:
-        """Produce, work and journal until the input is done (or the run stopped)."""
-        job_send, job_receive = anyio.create_memory_object_stream[_Job[R, P]](0)
+        """Work and journal until the input is done (or the run stopped)."""
         try:
             async with self._outcome_send, anyio.create_task_group() as tg:
                 if self.journal is not None:
@@ -272,18 +282,12 @@ class BulkRun(Generic[R, P]):
                 with self._workers_scope:
                     async with anyio.create_task_group() as workers:
                         for _ in range(self.concurrency):
-                            workers.start_soon(self._work, job_receive.clone())
-                        job_receive.close()
-                        with self._producer_scope:
-                            await self._produce(job_send)
-                            self._input_done = True
-                        job_send.close()
+                            workers.start_soon(self._work)
                 tg.cancel_scope.cancel()
         finally:
             self._finished = True
             self._cut_off_scope.cancel()
             self.summary.stopped = self.summary.stopped or not self._input_done
-            job_send.close()
             if self.journal is not None:
                 if self._owns_journal:
                     self.journal.close()
@@ -298,25 +302,38 @@ class BulkRun(Generic[R, P]):
             if self.journal.due():
                 self.journal.commit()
 
-    async def _produce(self, job_send: MemoryObjectSendStream[_Job[R, P]]) -> None:
-        """Read the input and route every row of this shard to an outcome or a worker."""
-        position = -1
-        if isinstance(self._rows, AsyncIterable):
-            async for row in self._rows:
-                position += 1
-                await self._take(position, row, job_send)
-        else:
-            for row in self._rows:
-                position += 1
-                await self._take(position, row, job_send)
+    async def _read(self) -> tuple[int, R] | None:
+        """The next row and its position, or None once the input is done or the run stops."""
+        if self._stopping or self._input_done:
+            return None
+        if not isinstance(self._rows, AsyncIterable):
+            if self._sync_rows is None:
+                self._sync_rows = iter(self._rows)
+            for row in self._sync_rows:
+                self._position += 1
+                return self._position, row
+            self._input_done = True
+            return None
+        async with self._reading:  # one reader at a time: positions follow the input order
+            if self._stopping or self._input_done:
+                return None
+            if self._async_rows is None:
+                self._async_rows = aiter(self._rows)
+            with anyio.CancelScope() as self._read_scope:
+                try:
+                    row = await anext(self._async_rows)
+                except StopAsyncIteration:
+                    self._input_done = True
+                    return None
+                self._position += 1
+                return self._position, row
+            return None  # stop() cancelled the read
 
-    async def _take(
-        self, position: int, row: R, job_send: MemoryObjectSendStream[_Job[R, P]]
-    ) -> None:
-        """Skip, hold, reject or dispatch one row."""
+    async def _take(self, position: int, row: R) -> _Job[R, P] | None:
+        """Skip, hold or reject one row (emitting its outcome), or return it as a job to send."""
         self.stats.rows_read += 1
         if not self.shard.owns(position):
-            return
+            return None
         if self.journal is None:
             digest, entry = "", None  # the digest only identifies rows in a journal
         else:
@@ -325,44 +342,45 @@ class BulkRun(Generic[R, P]):
         if entry is not None and entry.digest == digest:
             if entry.state == "created":
                 await self._emit(Outcome(position, OutcomeKind.SKIPPED, row, id=entry.created_id))
-                return
+                return None
             if entry.state in ("in_flight", "unknown") and self.on_unknown == "hold":
                 error = (
                     "held: a previous run may have sent this row and got no answer; check the "
                     "CRM, then re-run with on_unknown='resend' (--resend-unknown) to send it"
                 )
                 await self._emit(Outcome(position, OutcomeKind.UNKNOWN, row, error=error), digest)
-                return
+                return None
         elif entry is not None and entry.state in ("created", "in_flight", "unknown"):
             error = (
                 f"the journal holds a different row at position {position} (state "
                 f"{entry.state}): the input changed since that run; use a new journal"
             )
             await self._emit(Outcome(position, OutcomeKind.FAILED, row, error=error))
-            return
+            return None
         try:
             prepared = self._prepare(row)
         except ValidationError as invalid:
             await self._emit(
                 Outcome(position, OutcomeKind.INVALID, row, errors=invalid.errors), digest
             )
-            return
-        await _send(job_send, _Job(position, digest, row, prepared))
+            return None
+        return _Job(position, digest, row, prepared)
 
-    async def _work(self, job_receive: MemoryObjectReceiveStream[_Job[R, P]]) -> None:
-        """Send jobs until the producer is done."""
-        async with job_receive:
-            while True:
-                try:
-                    job = await _receive(job_receive)
-                except anyio.EndOfStream:
-                    return
-                self.stats.enter_flight()
-                try:
-                    outcome = await self._attempt(job)
-                finally:
-                    self.stats.leave_flight()
-                await self._emit(outcome, job.digest)
+    async def _work(self) -> None:
+        """Read rows and send them until the input is done or the run stops."""
+        while True:
+            read = await self._read()
+            if read is None:
+                return
+            job = await self._take(*read)
+            if job is None:
+                continue
+            self.stats.enter_flight()
+            try:
+                outcome = await self._attempt(job)
+            finally:
+                self.stats.leave_flight()
+            await self._emit(outcome, job.digest)
 
     async def _attempt(self, job: _Job[R, P]) -> Outcome:
         """Send one row, retrying only what is safe to retry, and classify the result."""
