@@ -38,7 +38,7 @@ def _plan(smoke: bool, repetitions: int | None) -> dict[str, Callable[[], list[T
         "cpu": lambda: [transport.cpu_table(3000, 16, reps)],
         "codec": lambda: [codec.decode_table(1000, reps), codec.encode_table(1000, reps)],
         "imports": lambda: [imports.import_table(max(reps, 7))],
-        "memory": lambda: [memory.memory_table(10_000, 100_000, 3)],
+        "memory": lambda: [memory.memory_table(10_000, 100_000, reps)],
     }
 
 

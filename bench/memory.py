@@ -92,7 +92,7 @@ def memory_table(small: int, large: int, repetitions: int) -> Table:
         + f". Rows stream from a generator through `ec.crm.leads.bulk_create` (concurrency "
         f"{CONCURRENCY}, no journal) to the fast server at 0 ms; each run is a fresh process. "
         f"Peak RSS after imports, before the run: {min(baselines):.1f}-{max(baselines):.1f} MiB. "
-        f"Median of {repetitions} runs per size (each about a minute at 100,000 rows)."
+        f"Median of {repetitions} runs per size."
     )
     return table
 
