@@ -56,9 +56,10 @@ def _constraints(field: FieldMeta) -> Check | None:
     rules: list[Callable[[Any], str | None]] = []
     if field.values:
         allowed = field.values
+        allowed_types = frozenset(type(v) for v in allowed)
 
         def one_of(value: Any) -> str | None:
-            if value in allowed and type(value) in {type(v) for v in allowed}:
+            if value in allowed and type(value) in allowed_types:
                 return None
             return f"expected one of {', '.join(map(repr, allowed))}, got {value!r}"
 
