@@ -99,8 +99,8 @@ class EcontractClient:
             `transport`) and runs on asyncio, requests go straight through one
             `aiohttp.ClientSession`, skipping httpx's per-request machinery (about 250 µs of
             CPU per request, docs/performance.md); on trio, or with your own `http_client` or
-            `transport`, they go through httpx. `"httpx"`: always through httpx (over
-            `httpx_aiohttp` on asyncio). Either way `raw_responses()` yields `httpx.Response`
+            `transport`, they go through httpx. `"httpx"`: always through httpx's own
+            transport. Either way `raw_responses()` yields `httpx.Response`
             objects and errors are the same.
     """
 
