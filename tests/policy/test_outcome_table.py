@@ -12,7 +12,7 @@ import respx
 from econtract_async import EcontractClient, EcontractError
 from econtract_async._meta import RetryPolicy
 from econtract_async._retry import judge
-from econtract_async.crm import CallMeBackLead, NewClient
+from econtract_async.crm import CallMeBackLead
 
 from .outcome_table import FAILURES, TABLE
 
