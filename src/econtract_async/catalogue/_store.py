@@ -102,7 +102,7 @@ class MemoryStore:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def keys(self) -> list[Key]:
+    def lru_order(self) -> list[Key]:
         """The keys held, least recently read first."""
         return list(self._entries)
 
