@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import anyio
@@ -154,6 +155,8 @@ async def test_stale_if_error_serves_the_last_good_entry_up_to_its_limit(
         assert await catalogue.products(cat="mobile") is good
     assert "serving products" in caplog.text
     assert "503" in caplog.text
+    assert sandbox.credentials.secret not in caplog.text
+    assert re.search(r"apikey=(?!%5Bredacted%5D)", caplog.text) is None  # the signature too
     assert (catalogue.stats.errors, catalogue.stats.stale_served) == (1, 1)
     clock.advance(10)  # within the back-off: no new attempt
     assert await catalogue.products(cat="mobile") is good
