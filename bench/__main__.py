@@ -18,11 +18,11 @@ from pathlib import Path
 
 from ._common import ROOT, Table, load, machine, pin_client, unpin
 
-FIGURES = ("bulk", "throughput", "cpu", "codec", "imports", "memory")
+FIGURES = ("bulk", "throughput", "cpu", "codec", "imports", "memory", "catalogue")
 
 
 def _plan(smoke: bool, repetitions: int | None) -> dict[str, Callable[[], list[Table]]]:
-    from . import codec, imports, memory, transport
+    from . import catalogue, codec, imports, memory, transport
 
     reps = repetitions or (2 if smoke else 5)
     if smoke:
@@ -33,6 +33,7 @@ def _plan(smoke: bool, repetitions: int | None) -> dict[str, Callable[[], list[T
             "codec": lambda: [codec.decode_table(20, reps), codec.encode_table(20, reps)],
             "imports": lambda: [imports.import_table(reps)],
             "memory": lambda: [memory.memory_table(50, 200, 1)],
+            "catalogue": lambda: catalogue.tables(smoke=True, repetitions=reps),
         }
     return {
         "bulk": lambda: [transport.bulk_table([16, 64, 256], 6, 25, 0.02, reps)],
@@ -41,6 +42,7 @@ def _plan(smoke: bool, repetitions: int | None) -> dict[str, Callable[[], list[T
         "codec": lambda: [codec.decode_table(1000, reps), codec.encode_table(1000, reps)],
         "imports": lambda: [imports.import_table(max(reps, 7))],
         "memory": lambda: [memory.memory_table(10_000, 100_000, reps)],
+        "catalogue": lambda: catalogue.tables(smoke=False, repetitions=reps),
     }
 
 
