@@ -22,15 +22,13 @@ _PROVIDER.add_span_processor(SimpleSpanProcessor(_EXPORTER))
 @pytest.fixture
 def spans() -> Iterator[InMemorySpanExporter]:
     """Spans recorded by a provider of this test's own (the global one is left alone)."""
-    _telemetry._tracer.cache_clear()
-    original = trace.get_tracer
-    trace.get_tracer = _PROVIDER.get_tracer  # type: ignore[assignment]
+    original = trace.get_tracer_provider
+    trace.get_tracer_provider = lambda: _PROVIDER
     _EXPORTER.clear()
     try:
         yield _EXPORTER
     finally:
-        trace.get_tracer = original
-        _telemetry._tracer.cache_clear()
+        trace.get_tracer_provider = original
 
 
 @pytest.mark.asyncio
@@ -68,3 +66,16 @@ async def test_a_failed_call_marks_its_span_as_an_error(
     assert attributes["econtract.attempts"] == 1
     assert "ck_live" not in str(attributes["url.full"])
     assert not span.events  # no exception event: its message could quote a server's echo
+
+
+@pytest.mark.asyncio
+async def test_no_span_without_a_configured_provider(
+    make_client: Callable[..., EcontractClient],
+) -> None:
+    """With opentelemetry installed but no provider set, nothing is recorded (and nothing paid)."""
+    _EXPORTER.clear()
+    assert _telemetry._tracer() is None
+    async with make_client() as ec, respx.mock() as router:
+        router.route().respond(200, json={"id": 63})
+        await ec.crm.clients.get(63)
+    assert _EXPORTER.get_finished_spans() == ()

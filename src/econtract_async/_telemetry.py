@@ -17,14 +17,30 @@ __all__ = ["CallSpan", "call_span"]
 
 
 @functools.cache
-def _tracer() -> Any:
+def _trace_api() -> Any:
     try:
         from opentelemetry import trace  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
+    return trace
+
+
+@functools.cache
+def _tracer_of(provider: Any) -> Any:
     from ._version import __version__
 
-    return trace.get_tracer("econtract_async", __version__)
+    return provider.get_tracer("econtract_async", __version__)
+
+
+def _tracer() -> Any:
+    """A tracer of the configured provider; None when there is none (nothing would record)."""
+    trace = _trace_api()
+    if trace is None:
+        return None
+    provider = trace.get_tracer_provider()
+    if isinstance(provider, trace.ProxyTracerProvider | trace.NoOpTracerProvider):
+        return None
+    return _tracer_of(provider)
 
 
 class CallSpan:

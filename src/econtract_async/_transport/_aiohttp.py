@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import ssl
 import urllib.request
 
 import aiohttp
@@ -31,6 +30,7 @@ from .._exceptions import (
     TransportError,
 )
 from ._base import FORM_HEADERS, WIRE_HEADERS, Answer
+from ._httpx import default_ssl_context
 
 __all__ = ["AiohttpSender", "client_timeout", "translate_aiohttp"]
 
@@ -50,12 +50,6 @@ def client_timeout(timeout: httpx.Timeout) -> aiohttp.ClientTimeout:
     return aiohttp.ClientTimeout(
         total=None, connect=acquire, sock_connect=connect, sock_read=timeout.read
     )
-
-
-@functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    """The CA bundle httpx uses (certifi, or SSL_CERT_FILE/SSL_CERT_DIR), loaded once per process."""
-    return httpx.create_ssl_context()
 
 
 def _as_httpx(
@@ -102,7 +96,7 @@ class AiohttpSender:
             limit=limits.max_connections or 0,
             limit_per_host=0,
             keepalive_timeout=limits.keepalive_expiry,
-            ssl=_ssl_context(),
+            ssl=default_ssl_context(),
         )
         session = aiohttp.ClientSession(
             connector=connector,

@@ -10,7 +10,9 @@ httpcore's pool, intercepts it like any other httpx transport.
 
 from __future__ import annotations
 
+import functools
 import math
+import ssl
 import urllib.request
 from collections.abc import AsyncIterator, Callable
 
@@ -29,6 +31,15 @@ __all__ = ["DEFAULT_POOL_SIZE", "HttpxSender", "PooledTransport", "translate_htt
 
 DEFAULT_POOL_SIZE = 8
 """Connections per httpcore pool behind `PooledTransport` (measured: docs/performance.md)."""
+
+
+@functools.cache
+def default_ssl_context() -> ssl.SSLContext:
+    """httpx's CA bundle (certifi, or SSL_CERT_FILE/SSL_CERT_DIR), loaded once per process.
+
+    Loading it takes ~25 ms: once per pool, or per client in a test suite, adds up.
+    """
+    return httpx.create_ssl_context()
 
 
 class _ReleasingStream(httpx.AsyncByteStream):
@@ -82,6 +93,7 @@ class PooledTransport(httpx.AsyncBaseTransport):
             max_keepalive_connections=None if keepalive is None else math.ceil(keepalive / count),
             keepalive_expiry=limits.keepalive_expiry,
         )
+        options.setdefault("verify", default_ssl_context())
         self._pools = [
             httpx.AsyncHTTPTransport(limits=per_pool, **options)  # type: ignore[arg-type]
             for _ in range(count)
@@ -120,7 +132,9 @@ def _owned_client(limits: httpx.Limits, timeout: httpx.Timeout) -> httpx.AsyncCl
     """Our own `httpx.AsyncClient`: pooled transport, unless environment proxies must be honoured."""
     # httpx reads HTTP(S)_PROXY only when it builds its own transport.
     transport = None if urllib.request.getproxies() else PooledTransport(limits)
-    client = httpx.AsyncClient(transport=transport, limits=limits, timeout=timeout)
+    client = httpx.AsyncClient(
+        transport=transport, limits=limits, timeout=timeout, verify=default_ssl_context()
+    )
     del client.headers["Connection"]  # HTTP/1.1 keeps alive anyway; aiohttp does not send it
     return client
 
