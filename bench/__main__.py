@@ -29,14 +29,22 @@ def _plan(smoke: bool, repetitions: int | None) -> dict[str, Callable[[], list[T
         return {
             "bulk": lambda: [transport.bulk_table([2, 4], 2, 2, 0.02, reps)],
             "cpu": lambda: [transport.cpu_table(20, 4, reps)],
-            "codec": lambda: [codec.decode_table(20, reps), codec.encode_table(20, reps)],
+            "codec": lambda: [
+                codec.decode_table(20, reps),
+                codec.encode_table(20, reps),
+                codec.coerce_table(20, reps),
+            ],
             "imports": lambda: [imports.import_table(reps)],
             "memory": lambda: [memory.memory_table(50, 200, 1)],
         }
     return {
         "bulk": lambda: [transport.bulk_table([16, 64, 256], 6, 25, 0.02, reps)],
         "cpu": lambda: [transport.cpu_table(3000, 16, reps)],
-        "codec": lambda: [codec.decode_table(1000, reps), codec.encode_table(1000, reps)],
+        "codec": lambda: [
+            codec.decode_table(1000, reps),
+            codec.encode_table(1000, reps),
+            codec.coerce_table(1000, reps),
+        ],
         "imports": lambda: [imports.import_table(max(reps, 7))],
         "memory": lambda: [memory.memory_table(10_000, 100_000, reps)],
     }
