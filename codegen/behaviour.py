@@ -243,9 +243,9 @@ def build_method(schema: SchemaSpec, model: ModelSpec) -> Lines:
         if spec.type != "constant":
             continue
         var = names[spec.name]
-        message = f'f"always {spec.value!r} for {model.name}, got {{{var}!r}}"'
+        message = f'f"always {spec.value!r} for {model.name}, got {{_v.show({var})}}"'
         lines += [
-            f'{_I}if {var} is not None and {var} != "" and str({var}) != {str(spec.value)!r}:',
+            f'{_I}if {var} is not None and {var} not in ("", {spec.value!r}):',
             f"{_I * 2}errors.append(FieldError(path + {spec.name!r}, prefix + {spec.wire!r}, {message}))",
         ]
     lines += [f"{_I}m = object.__new__(cls)", f"{_I}set_ = object.__setattr__"]

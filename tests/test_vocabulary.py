@@ -121,7 +121,10 @@ HOSTILE = st.one_of(
     st.floats(),
     st.text(),
     st.text().map(lambda t: t + "\n"),
-    st.sampled_from(["\ud800", "a\udfffb", "١٢", "٥٤١٤٤٨٨٠٠٠٠٠٠٠٠٠٠٠", "0", "x" * 100_000]),
+    st.sampled_from(
+        ["\ud800", "a\udfffb", "١٢", "٥٤١٤٤٨٨٠٠٠٠٠٠٠٠٠٠٠", "0", "x" * 100_000, "1" * 5000]
+    ),
+    st.just(10**5000),
     st.binary(),
     st.lists(st.integers(), max_size=3),
     st.dates(),

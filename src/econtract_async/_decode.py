@@ -63,14 +63,12 @@ def models(cls: type[R], value: Any) -> list[R]:
         value = [value] if _is_one(cls, value) else list(value.values())
     if type(value) is not list:
         raise Untyped
-    out = []
     decode = cls._econtract_decode
-    for item in value:
-        if type(item) is dict:
-            out.append(decode(item))
-        elif item is not None:
-            out.append(model(cls, item))
-    return out
+    return [
+        decode(item) if type(item) is dict else model(cls, item)
+        for item in value
+        if item is not None
+    ]
 
 
 def mapping(cls: type[R], value: Any) -> dict[str, R]:
@@ -79,14 +77,12 @@ def mapping(cls: type[R], value: Any) -> dict[str, R]:
         return {}
     if type(value) is not dict:
         raise Untyped
-    out = {}
     decode = cls._econtract_decode
-    for key, item in value.items():
-        if type(item) is dict:
-            out[key] = decode(item)
-        elif item is not None:
-            out[key] = model(cls, item)
-    return out
+    return {
+        key: decode(item) if type(item) is dict else model(cls, item)
+        for key, item in value.items()
+        if item is not None
+    }
 
 
 def scalars(decode: Callable[[Any], T], exact: type[Any], value: Any) -> list[T]:

@@ -38,6 +38,7 @@ __all__ = [
     "is_valid_ean",
     "is_valid_iban",
     "is_valid_vat_be",
+    "show",
     "text_problem",
 ]
 
@@ -55,7 +56,8 @@ class Untyped(Exception):
     """A response value that does not fit its field's type; the decoder keeps it in `extra`."""
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
+    """A short repr of `value` for a message, whatever it is."""
     try:
         text = repr(value)
     except Exception:  # a hostile __repr__ must not turn bad input into a crash
@@ -74,9 +76,14 @@ def text_problem(value: str) -> str | None:
     return None
 
 
+_MAX_BITS = 100
+"""Whole numbers above 2**100 (31 digits) are no value of any API field; Python refuses to
+print integers of 4,300 digits or more, so they are refused before that."""
+
+
 def _refuse(kind: str, value: Any) -> NoReturn:
     """Raise `Invalid`: `value` is not `kind`."""
-    msg = f"expected {kind}, got {_show(value)}"
+    msg = f"expected {kind}, got {show(value)}"
     raise Invalid(msg)
 
 
@@ -90,7 +97,7 @@ def check_string(value: str) -> str | None:
 
 def coerce_string(value: Any) -> str:
     """A whole number is accepted as its decimal text (D-020, D-036)."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() <= _MAX_BITS:
         return str(value)
     _refuse("text", value)
 
@@ -109,7 +116,7 @@ def decode_text(value: Any) -> str:
     """Text, or a JSON number written as text."""
     if type(value) is str:
         return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if type(value) is float or (type(value) is int and value.bit_length() <= _MAX_BITS):
         return str(value)
     raise Untyped
 
@@ -122,12 +129,14 @@ _IDENTIFIER = re.compile(r"[^\x00-\x1f\x7f]{1,100}")
 def check_identifier(value: str | int) -> str | None:
     """Text of 1 to 100 characters without control characters, or a whole number >= 0."""
     if type(value) is int:
-        return None if value >= 0 else f"expected an identifier, got {_show(value)}"
+        if value >= 0 and value.bit_length() <= _MAX_BITS:
+            return None
+        return f"expected an identifier, got {show(value)}"
     if not isinstance(value, str):
-        return f"expected an identifier, got {_show(value)}"
+        return f"expected an identifier, got {show(value)}"
     problem = text_problem(value)
     if problem is None and not _IDENTIFIER.fullmatch(value):
-        problem = f"expected an identifier (letters, digits, no line breaks), got {_show(value)}"
+        problem = f"expected an identifier (letters, digits, no line breaks), got {show(value)}"
     return problem
 
 
@@ -143,13 +152,14 @@ def encode_identifier(value: str | int) -> str:
 
 # --- integer and code -------------------------------------------------------------------------
 
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_INTEGRAL = re.compile(r"[+-]?[0-9]+(\.0*)?")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,30}")
+_INTEGRAL = re.compile(r"[+-]?[0-9]{1,30}(\.0*)?")
+"""At most 30 digits: longer is no number the APIs take, and `int()` refuses 4,300 or more."""
 
 
 def check_integer(value: int) -> str | None:
-    """Any whole number (bounds are the field's)."""
-    return None
+    """A whole number of at most 31 digits (bounds are the field's)."""
+    return None if value.bit_length() <= _MAX_BITS else f"too large: {show(value)}"
 
 
 def coerce_integer(value: Any) -> int:
@@ -158,7 +168,7 @@ def coerce_integer(value: Any) -> int:
         text = value.strip(" \t")
         if _INTEGRAL.fullmatch(text):
             return int(text.partition(".")[0])
-        msg = f"expected a whole number, got {_show(value)}"
+        msg = f"expected a whole number, got {show(value)}"
         raise Invalid(msg)
     if type(value) is float and math.isfinite(value) and value.is_integer():
         return int(value)
@@ -182,9 +192,9 @@ def parse_integer(text: str) -> int | None:
 
 def decode_integer(value: Any) -> int:
     """A JSON number, or one written as text (`"8"`)."""
-    if type(value) is int:
+    if type(value) is int and value.bit_length() <= _MAX_BITS:
         return value
-    if type(value) is str and value.isascii() and value.isdigit():
+    if type(value) is str and value.isascii() and value.isdigit() and len(value) <= 30:
         return int(value)
     if type(value) is str and _INTEGRAL.fullmatch(value.strip()):
         return int(value.strip().partition(".")[0])
@@ -200,18 +210,18 @@ _NUMBER = re.compile(r"[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?")
 
 def check_number(value: float) -> str | None:
     """A finite number."""
-    return None if math.isfinite(value) else f"expected a number, got {_show(value)}"
+    return None if math.isfinite(value) else f"expected a number, got {show(value)}"
 
 
 def coerce_number(value: Any) -> float:
     """A whole number, or ASCII decimal text (a comma counts as the decimal point)."""
-    if type(value) is int:
+    if type(value) is int and value.bit_length() <= _MAX_BITS:
         return float(value)
     if type(value) is str:
         text = value.strip(" \t")
         if _NUMBER.fullmatch(text):
             return float(text.replace(",", "."))
-        msg = f"expected a number, got {_show(value)}"
+        msg = f"expected a number, got {show(value)}"
         raise Invalid(msg)
     _refuse("a number", value)
 
@@ -233,7 +243,7 @@ def parse_number(text: str) -> float | None:
 
 def decode_number(value: Any) -> float:
     """A JSON number, or one written as text."""
-    if type(value) is float or type(value) is int:
+    if type(value) is float or (type(value) is int and value.bit_length() <= _MAX_BITS):
         return float(value)
     if type(value) is str and _NUMBER.fullmatch(value.strip()):
         return float(value.strip().replace(",", "."))
@@ -259,7 +269,7 @@ def coerce_boolean(value: Any) -> bool:
             return True
         if text in _FALSE:
             return False
-        msg = f"expected true/false or 1/0, got {_show(value)}"
+        msg = f"expected true/false or 1/0, got {show(value)}"
         raise Invalid(msg)
     if type(value) is int and value in (0, 1):
         return bool(value)
@@ -382,13 +392,13 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 def check_email(value: str) -> str | None:
     """One `@`, a dotted domain, no spaces or line breaks."""
     if text_problem(value) or not _EMAIL.fullmatch(value):
-        return f"not an e-mail address: {_show(value)}"
+        return f"not an e-mail address: {show(value)}"
     return None
 
 
 def coerce_email(value: Any) -> str:
     """Only text is an e-mail address."""
-    msg = f"not an e-mail address: {_show(value)}"
+    msg = f"not an e-mail address: {show(value)}"
     raise Invalid(msg)
 
 
@@ -410,7 +420,7 @@ def check_phone(value: str) -> str | None:
     digits = _PHONE_SEPARATORS.sub("", value)
     if _PHONE_BE.fullmatch(digits) or _PHONE_INTL.fullmatch(digits):
         return None
-    return f"not a phone number (0xxxxxxxx, 04xxxxxxxx or +32xxxxxxxxx): {_show(value)}"
+    return f"not a phone number (0xxxxxxxx, 04xxxxxxxx or +32xxxxxxxxx): {show(value)}"
 
 
 def coerce_phone(value: Any) -> str:
@@ -420,7 +430,7 @@ def coerce_phone(value: Any) -> str:
 
 def check_language(value: str) -> str | None:
     """`nl` or `fr`."""
-    return None if value in ("nl", "fr") else f"expected 'nl' or 'fr', got {_show(value)}"
+    return None if value in ("nl", "fr") else f"expected 'nl' or 'fr', got {show(value)}"
 
 
 def coerce_language(value: Any) -> str:
@@ -443,7 +453,7 @@ def check_country(value: str) -> str | None:
     """Two letters (ISO 3166-1 alpha-2), any case."""
     if _COUNTRY.fullmatch(value):
         return None
-    return f"expected a two-letter country code (BE, NL, ...), got {_show(value)}"
+    return f"expected a two-letter country code (BE, NL, ...), got {show(value)}"
 
 
 def coerce_country(value: Any) -> str:
@@ -468,7 +478,7 @@ def is_valid_ean(value: str) -> bool:
 def check_ean(value: str) -> str | None:
     """An 18-digit EAN of a Belgian energy meter with a valid check digit."""
     if not _EAN.fullmatch(value):
-        return f"expected 18 digits, got {_show(value)}"
+        return f"expected 18 digits, got {show(value)}"
     if not is_valid_ean(value):
         return f"the check digit of EAN {value} is wrong (expected {ean_check_digit(value[:17])})"
     return None
@@ -495,12 +505,12 @@ def is_valid_iban(value: str) -> bool:
 
 def check_iban(value: str) -> str | None:
     """An IBAN (`BExx xxxx xxxx xxxx`)."""
-    return None if is_valid_iban(value) else f"not a valid IBAN: {_show(value)}"
+    return None if is_valid_iban(value) else f"not a valid IBAN: {show(value)}"
 
 
 def coerce_iban(value: Any) -> str:
     """Only text is an IBAN."""
-    msg = f"not a valid IBAN: {_show(value)}"
+    msg = f"not a valid IBAN: {show(value)}"
     raise Invalid(msg)
 
 
@@ -511,12 +521,12 @@ def check_bic(value: str) -> str | None:
     """8 or 11 characters in the ISO 9362 shape."""
     if value.isascii() and _BIC.fullmatch(value.replace(" ", "").upper()):
         return None
-    return f"not a BIC: {_show(value)}"
+    return f"not a BIC: {show(value)}"
 
 
 def coerce_bic(value: Any) -> str:
     """Only text is a BIC."""
-    msg = f"not a BIC: {_show(value)}"
+    msg = f"not a BIC: {show(value)}"
     raise Invalid(msg)
 
 
@@ -540,12 +550,12 @@ def check_vat_be(value: str) -> str | None:
     """A Belgian VAT number (`BE0xxx.xxx.xxx`)."""
     if is_valid_vat_be(value):
         return None
-    return f"not a valid Belgian VAT number (BE0xxx.xxx.xxx): {_show(value)}"
+    return f"not a valid Belgian VAT number (BE0xxx.xxx.xxx): {show(value)}"
 
 
 def coerce_vat_be(value: Any) -> str:
     """Only text is a VAT number."""
-    msg = f"not a valid Belgian VAT number (BE0xxx.xxx.xxx): {_show(value)}"
+    msg = f"not a valid Belgian VAT number (BE0xxx.xxx.xxx): {show(value)}"
     raise Invalid(msg)
 
 
@@ -554,34 +564,36 @@ _POSTAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{2,9}")
 
 def check_postal_code(value: str | int) -> str | None:
     """4 to 10 letters, digits, spaces or dashes (Belgian codes are 4 digits); an int counts."""
-    text = str(value) if type(value) is int else value
+    text = str(value) if type(value) is int and value.bit_length() <= _MAX_BITS else value
     if isinstance(text, str) and _POSTAL.fullmatch(text):
         return None
-    return f"not a postal code: {_show(value)}"
+    return f"not a postal code: {show(value)}"
 
 
 def coerce_postal_code(value: Any) -> str | int:
     """Only text or a whole number is a postal code."""
-    msg = f"not a postal code: {_show(value)}"
+    msg = f"not a postal code: {show(value)}"
     raise Invalid(msg)
 
 
-_HOUSE_NUMBER = re.compile(r"([0-9]+)[A-Za-z0-9 /.-]{0,10}")
+_HOUSE_NUMBER = re.compile(r"([0-9]{1,10})[A-Za-z0-9 /.-]{0,10}")
 
 
 def check_house_number(value: str | int) -> str | None:
     """A house number that starts with a number above 0 (`10`, `10A`, `10-12`)."""
     if type(value) is int:
-        return None if value > 0 else f"not a house number: {_show(value)}"
+        if value > 0 and value.bit_length() <= _MAX_BITS:
+            return None
+        return f"not a house number: {show(value)}"
     match = _HOUSE_NUMBER.fullmatch(value) if isinstance(value, str) else None
     if match is not None and int(match[1]) > 0:
         return None
-    return f"not a house number (10, 10A, 10-12): {_show(value)}"
+    return f"not a house number (10, 10A, 10-12): {show(value)}"
 
 
 def coerce_house_number(value: Any) -> str | int:
     """Only text or a whole number is a house number."""
-    msg = f"not a house number (10, 10A, 10-12): {_show(value)}"
+    msg = f"not a house number (10, 10A, 10-12): {show(value)}"
     raise Invalid(msg)
 
 
@@ -599,12 +611,12 @@ def check_ip_address(value: str) -> str | None:
             pass
         else:
             return None
-    return f"not an IP address: {_show(value)}"
+    return f"not an IP address: {show(value)}"
 
 
 def coerce_ip_address(value: Any) -> str:
     """Only text is an IP address."""
-    msg = f"not an IP address: {_show(value)}"
+    msg = f"not an IP address: {show(value)}"
     raise Invalid(msg)
 
 
@@ -615,12 +627,12 @@ def check_url(value: str) -> str | None:
     """An http(s) URL without spaces or control characters."""
     if text_problem(value) is None and _URL.fullmatch(value):
         return None
-    return f"not an http(s) URL: {_show(value)}"
+    return f"not an http(s) URL: {show(value)}"
 
 
 def coerce_url(value: Any) -> str:
     """Only text is a URL."""
-    msg = f"not an http(s) URL: {_show(value)}"
+    msg = f"not an http(s) URL: {show(value)}"
     raise Invalid(msg)
 
 
