@@ -363,3 +363,20 @@ class TestUnverified:
         with pytest.raises(ValidationError) as caught:
             NewClient(**valid_client(email=None, gender=unverified(99)))
         assert [e.path for e in caught.value.errors] == ["email"]
+
+
+def test_nothing_under_src_builds_code_at_run_time() -> None:
+    """No call of the builtins `exec`, `eval` or `compile` anywhere under src/."""
+    import ast
+
+    calls = []
+    for path in (ROOT / "src").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"exec", "eval", "compile"}
+            ):
+                calls.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert calls == []
