@@ -31,7 +31,7 @@ from ._options import RequestOptions
 from ._redact import RedactedRequest, Redactor
 from ._request import OutgoingRequest
 from ._response import error_for, parse_json
-from ._retry import RetryConfig, should_retry
+from ._retry import RetryConfig, Verdict, judge
 from ._transport import default_transport, map_transport_errors, running_on_asyncio
 from ._version import __version__
 
@@ -437,7 +437,7 @@ class EcontractClient:
                 raise error_for(response, describe(), scrub)
             except EcontractError as error:
                 status = getattr(error, "status_code", None)
-                if attempt > retries or not should_retry(policy, error):
+                if attempt > retries or judge(policy, error) is not Verdict.RETRY:
                     self._log(logging.INFO, describe, status, started, error)
                     raise
                 delay = self._retry.delay(attempt, error)
