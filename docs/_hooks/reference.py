@@ -36,7 +36,7 @@ import attrs
 
 from econtract_async._generated import ENDPOINTS, MODELS
 from econtract_async._meta import EndpointMeta, FieldMeta, ModelMeta, WireField, flatten
-from econtract_async._retry import _REFUSED, _TRANSIENT
+from econtract_async._retry import _GATEWAY, _REFUSED
 
 __all__ = [
     "CRM_PHP_CALLS",
@@ -481,16 +481,16 @@ def call_forms(endpoint: EndpointMeta) -> list[str]:
 
 def retry_words(endpoint: EndpointMeta, up: str) -> str:
     """The endpoint's retry policy (`schema/` `retry:`) in words; statuses from `_retry`."""
-    transient = ", ".join(str(s) for s in sorted(_TRANSIENT))
+    transient = ", ".join(str(s) for s in sorted(_REFUSED | _GATEWAY))
     refused = ", ".join(str(s) for s in sorted(_REFUSED))
     link = f"[`{endpoint.retry}`]({up}errors.md#what-is-retried)"
     if endpoint.retry == "unsafe":
         return (
             f"{link}: a repeat could store the record twice, so it is retried only when the "
             "request certainly never reached the server (connect failure, connect or pool "
-            f"timeout) or the server refused the work (HTTP {refused}). A read timeout or a "
-            "connection lost after sending raises with `may_have_reached_server=True`: the "
-            "record may exist, so check before sending again."
+            f"timeout) or the server refused the work (HTTP {refused}). A read timeout, a "
+            "connection lost after sending, or a 5xx from a gateway or the app raises at once: "
+            "the record may exist, so check before sending again."
         )
     why = (
         "the CRM finds and updates an existing record, so a repeat makes no second one"
