@@ -4,9 +4,10 @@ Everything here reads `econtract_async._generated` (written by codegen from `sch
 the YAML directly, so a page can only describe what the installed SDK really does:
 
 - one page per resource (`reference/crm/clients.md`, `reference/product/products.md`, ...) with,
-  per endpoint, the HTTP method and path, the SDK call, the retry policy and a parameter table
-  (wire name, Python name, type, required, constraints, description, decision), followed by the
-  mkdocstrings documentation of the resource class and its models;
+  per endpoint, the HTTP method and path, what it returns, its call forms (every overload), a
+  runnable example, a parameter table (name, type, required or default, description with the
+  constraints and the decision), the errors it raises and when, and its retry policy in words,
+  followed by the mkdocstrings documentation of the resource class and its models;
 - the endpoint index of `reference/index.md` (marker `<!-- econtract:endpoint-index -->`);
 - the PHP-to-Python tables of `migration.md` (markers `<!-- econtract:migration-crm -->` and
   `<!-- econtract:migration-product -->`): a PHP call whose endpoint the SDK lacks reads
@@ -20,26 +21,36 @@ from __future__ import annotations
 
 import html
 import importlib
+import importlib.util
+import inspect
 import logging
 import re
+import typing
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import attrs
 
 from econtract_async._generated import ENDPOINTS, MODELS
 from econtract_async._meta import EndpointMeta, FieldMeta, ModelMeta, WireField, flatten
+from econtract_async._retry import _GATEWAY, _REFUSED
 
 __all__ = [
     "CRM_PHP_CALLS",
     "PRODUCT_PHP_CALLS",
     "PhpCall",
     "anchor",
+    "call_forms",
     "decision_anchors",
     "endpoint_index",
+    "example_code",
     "migration_table",
+    "raises",
     "resource_pages",
+    "retry_words",
     "sdk_call",
 ]
 
@@ -154,10 +165,21 @@ PRODUCT_PHP_CALLS: tuple[PhpCall, ...] = (
 # Helpers
 
 
+_CODE_SPAN = re.compile(r"(`[^`]+`)")
+
+
+def _prose(text: object) -> str:
+    """API-docs text as Markdown: its `code spans` stay code, every other markup is escaped."""
+    parts = _CODE_SPAN.split(" ".join(str(text).split()))
+    return "".join(
+        part if index % 2 else re.sub(r"([\\*_\[\]])", r"\\\1", html.escape(part, quote=False))
+        for index, part in enumerate(parts)
+    )
+
+
 def _cell(text: object) -> str:
-    """Text made safe for one Markdown table cell."""
-    value = html.escape(" ".join(str(text).split()), quote=False)
-    return re.sub(r"([\\`*_\[\]|])", r"\\\1", value)
+    """Text made safe for one Markdown table cell (code spans kept, pipes escaped)."""
+    return _prose(text).replace("|", "\\|")
 
 
 def _code(text: object) -> str:
@@ -263,8 +285,6 @@ def constraints(field: FieldMeta) -> str:
         parts.append(f"matches {_code(field.pattern)}")
     if field.one_or_many:
         parts.append("one value or a list")
-    if field.default is not None:
-        parts.append(f"default {_code(field.default)}")
     if field.aliases:
         parts.append("also accepted as " + ", ".join(_code(a) for a in field.aliases))
     if field.derived == "example":
@@ -275,30 +295,31 @@ def constraints(field: FieldMeta) -> str:
 
 
 def _required(required: bool, field: FieldMeta) -> str:
+    """What the caller must do: a field the SDK fills in (constant, default) is not required."""
     if field.is_constant:
-        return "sent by the SDK"
+        return f"set by the SDK: always {_code(field.value)}"
+    if field.default is not None:
+        return f"optional, default {_code(field.default)}"
     if required and field.empty_ok:
-        return "yes (sent empty when not given)"
-    return "yes" if required else "no"
+        return "**required** (sent empty when not given)"
+    return "**required**" if required else "optional"
 
 
-HEADER = (
-    "| Wire name | Python name | Type | Required | Constraints | Description | Decision |\n"
-    "|---|---|---|---|---|---|---|"
-)
+HEADER = "| Parameter | Type | Description |\n|---|---|---|"
+"""Three columns, so a phone shows the description without scrolling far."""
 
 
 def _row(wire: str, python: str, field: FieldMeta, required: bool, decision: str) -> str:
-    python_cell = "(constant)" if field.is_constant else _code(python)
-    cells = (
-        _code(wire),
-        python_cell,
-        _type(field),
-        _required(required, field),
-        constraints(field),
-        _cell(field.description),
-        decision,
-    )
+    name = _code(wire)
+    if not field.is_constant and python != wire:
+        name += f"<br>Python: {_code(python)}"
+    rules = constraints(field)
+    notes = [_cell(field.description).rstrip(".")] if field.description else []
+    if rules:
+        notes.append(rules[0].upper() + rules[1:])
+    if decision:
+        notes.append(f"Decision: {decision}")
+    cells = (name, f"{_type(field)}<br>{_required(required, field)}", ". ".join(notes))
     return "| " + " | ".join(cells) + " |"
 
 
@@ -319,36 +340,241 @@ def parameter_rows(fields: Iterable[WireField], anchors: dict[str, str], up: str
 # Pages
 
 
+@cache
+def _example_values() -> ModuleType:
+    """The test suite's table of valid values per field (`tests/resources/examples.py`).
+
+    The docs' examples use the very values the tests prove valid, so there is one table of
+    example values, not two.
+    """
+    path = Path(__file__).resolve().parents[2] / "tests" / "resources" / "examples.py"
+    spec = importlib.util.spec_from_file_location("econtract_docs_example_values", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+EXAMPLE_ID = 1
+"""Ids in examples (path ids, `*_id` fields): the first record a fresh sandbox stores."""
+
+EXAMPLE_PATH_IDS = {"product.suppliers.get": 11}
+"""Path ids that name something else than a stored record: the sandbox catalogue's first supplier."""
+
+EXAMPLE_WORDS = {
+    "first_name": "Els",
+    "last_name": "Maes",
+    "producttype": "electricity",
+}
+"""Readable values where the tests' generic text would read oddly (or name no product type)."""
+
+
+def _source(field: FieldMeta, indent: str, used: set[str]) -> str:
+    if field.type == "model" and field.model is not None:
+        return _model_source(field.model, indent, used)
+    if field.type == "integer" and (field.wire == "id" or field.wire.endswith("_id")):
+        return repr(EXAMPLE_ID)
+    if field.wire in EXAMPLE_WORDS and field.type == "string":
+        return repr(EXAMPLE_WORDS[field.wire])
+    return repr(_example_values().example_value(field))
+
+
+def _model_source(cls: type[Any], indent: str = "", used: set[str] | None = None) -> str:
+    """Source of a valid instance of request model `cls`: its required fields only.
+
+    The names of the model classes it uses are added to `used` (for the imports).
+    """
+    used = set() if used is None else used
+    used.add(cls.__name__)
+    must_give = _example_values()._must_give
+    inner = indent + "    "
+    args = [
+        f"{inner}{field.name}={_source(field, inner, used)},"
+        for field in cls.__econtract__.fields
+        if not field.is_constant and must_give(field)
+    ]
+    if not args:
+        return f"{cls.__name__}()"
+    return f"{cls.__name__}(\n" + "\n".join(args) + f"\n{indent})"
+
+
+def _result_name(endpoint: EndpointMeta) -> str:
+    if endpoint.response is None:
+        return ""
+    name = re.sub(r"(?<!^)(?=[A-Z])", "_", endpoint.response.__name__).lower()
+    return f"{name}s" if endpoint.many else name
+
+
+def example_code(endpoint: EndpointMeta) -> str:
+    """A runnable example of the call: top-level `await`, as in `python -m asyncio`."""
+    path_id = EXAMPLE_PATH_IDS.get(endpoint.key, EXAMPLE_ID)
+    args = [repr(path_id) for _ in endpoint.path_params]
+    imports: list[str] = []
+    if endpoint.request:
+        used: set[str] = set()
+        args.append(_model_source(endpoint.request[0], "", used))
+        imports.append(f"from {_public_module(endpoint.api)} import {', '.join(sorted(used))}")
+    call = f"await {_namespace(endpoint)}.{endpoint.name}({', '.join(args)})"
+    result = _result_name(endpoint)
+    body = f"{result} = {call}\nprint({result})" if result else call
+    if "datetime." in body:
+        imports.insert(0, "import datetime")
+    return ("\n".join(imports) + "\n\n" if imports else "") + body
+
+
+def _method(endpoint: EndpointMeta) -> Callable[..., Any]:
+    from econtract_async._resource import Resource
+
+    public = importlib.import_module(_public_module(endpoint.api))
+    for name in _exported(endpoint.api):
+        obj = getattr(public, name)
+        if (
+            isinstance(obj, type)
+            and issubclass(obj, Resource)
+            and obj.__module__.endswith(
+                endpoint.schema_file.removesuffix(".yaml").replace("/", ".")
+            )
+            and hasattr(obj, endpoint.name)
+        ):
+            method: Callable[..., Any] = getattr(obj, endpoint.name)
+            return method
+    msg = f"no resource method for {endpoint.key}"
+    raise LookupError(msg)
+
+
+def _signature(function: Callable[..., Any]) -> str:
+    """`async def name(param: type, /, *, ...) -> type`, annotations as written in the source."""
+    signature = inspect.signature(function)
+    params = list(signature.parameters.values())[1:]  # without `self`
+    parts: list[str] = []
+    for index, param in enumerate(params):
+        if param.kind is param.KEYWORD_ONLY and "*" not in parts:
+            parts.append("*")
+        text = f"**{param.name}" if param.kind is param.VAR_KEYWORD else param.name
+        if param.annotation is not param.empty:
+            text += f": {param.annotation}"
+        if param.default is not param.empty:
+            text += f" = {param.default!r}"
+        parts.append(text)
+        following = params[index + 1] if index + 1 < len(params) else None
+        if param.kind is param.POSITIONAL_ONLY and (
+            following is None or following.kind is not param.POSITIONAL_ONLY
+        ):
+            parts.append("/")
+    returns = signature.return_annotation
+    returns_text = "None" if returns is inspect.Signature.empty else str(returns)
+    head = f"async def {function.__name__}("
+    tail = f") -> {returns_text}"
+    text = head + ", ".join(parts) + tail
+    if len(text) > 72:  # one parameter per line, as the formatter writes it
+        text = head + "\n" + "".join(f"    {part},\n" for part in parts) + tail
+    return text.replace("builtins.", "")
+
+
+def call_forms(endpoint: EndpointMeta) -> list[str]:
+    """Every way to call the method: its overloads, or its one signature."""
+    function = _method(endpoint)
+    overloads = typing.get_overloads(function)
+    return [_signature(f) for f in (overloads or [function])]
+
+
+def retry_words(endpoint: EndpointMeta, up: str) -> str:
+    """The endpoint's retry policy (`schema/` `retry:`) in words; statuses from `_retry`."""
+    transient = ", ".join(str(s) for s in sorted(_REFUSED | _GATEWAY))
+    refused = ", ".join(str(s) for s in sorted(_REFUSED))
+    link = f"[`{endpoint.retry}`]({up}errors.md#what-is-retried)"
+    if endpoint.retry == "unsafe":
+        return (
+            f"{link}: a repeat could store the record twice, so it is retried only when the "
+            "request certainly never reached the server (connect failure, connect or pool "
+            f"timeout) or the server refused the work (HTTP {refused}). A read timeout, a "
+            "connection lost after sending, or a 5xx from a gateway or the app raises at once: "
+            "the record may exist, so check before sending again."
+        )
+    why = (
+        "the CRM finds and updates an existing record, so a repeat makes no second one"
+        if endpoint.retry == "deduplicated"
+        else "repeating it changes nothing"
+    )
+    return (
+        f"{link}: {why}. Retried (up to `max_retries`, 2 by default, with backoff) after "
+        f"connect errors, timeouts, broken connections and HTTP {transient}."
+    )
+
+
+def raises(endpoint: EndpointMeta) -> list[str]:
+    """The errors the call raises, and when: one Markdown list item each."""
+    api = "CRM" if endpoint.api == "crm" else "product API"
+    credentials = "AB_CRM_ID/AB_CRM_KEY" if endpoint.api == "crm" else "the product key and secret"
+    items: list[str] = []
+    if endpoint.path_params or endpoint.request:
+        items.append(
+            "`ValidationError`: before anything is sent, when a parameter breaks a rule of the "
+            "table above; every bad field is named at once."
+        )
+    items.append(f"`ConfigurationError`: the client has no {api} credentials.")
+    if endpoint.path_params:
+        items.append(f"`NotFoundError` (404): the {api} has no record with this id.")
+    replay = "; also a replayed signature" if endpoint.api == "product" else ""
+    items += [
+        f"`BadRequestError` (400): the {api} refused the parameters{replay}.",
+        f"`AuthenticationError` (401): the {api} refused {credentials}.",
+        "`RateLimitError` (429) and `ServerError` (5xx): still failing after the retries the "
+        "policy below allows (500 is never retried).",
+        "`ConnectError`, `RequestTimeoutError`, `ConnectionLostError`: no answer, after the "
+        "allowed retries; `may_have_reached_server` says whether the call may have had effect.",
+        "`ResponseDecodingError`: the answer is not JSON or not the documented shape.",
+        "`ClientClosedError`: the client was already closed.",
+    ]
+    return [f"- {item}" for item in items]
+
+
 def _endpoint_section(endpoint: EndpointMeta, anchors: dict[str, str], up: str) -> list[str]:
     api = endpoint.api
     returns = "nothing"
     if endpoint.response is not None:
         ref = _model_ref(api, endpoint.response)
-        returns = f"`list[{endpoint.response.__name__}]` of {ref}" if endpoint.many else ref
-    rows = [
-        f"| HTTP | `{endpoint.method} {endpoint.path}` |",
-        f"| SDK call | `{sdk_call(endpoint)}`{_alternatives(endpoint)} |",
-        f"| Returns | {returns} |",
-        f"| Retry policy | [`{endpoint.retry}`]({up}errors.md#what-is-retried) |",
+        returns = f"a list of {ref}" if endpoint.many else ref
+    facts = [
+        f"- **HTTP**: `{endpoint.method} {endpoint.path}`",
+        f"- **Returns**: {returns}",
     ]
     if endpoint.doc_path:
-        rows.append(
-            f"| Path in the API docs | `{endpoint.doc_path}` (the SDK sends what the official client sends) |"
+        facts.append(
+            f"- **Path in the API docs**: `{endpoint.doc_path}` (the SDK sends what the "
+            "official client sends)"
         )
     if not endpoint.documented:
-        rows.append("| In the API docs | no: called by the official PHP client only |")
+        facts.append("- **In the API docs**: no; called by the official PHP client only")
     if endpoint.decision:
-        rows.append(f"| Decision | {_decision_link(endpoint.decision, anchors, up)} |")
+        facts.append(f"- **Decision**: {_decision_link(endpoint.decision, anchors, up)}")
+    forms = call_forms(endpoint)
     out = [
         f"## `{endpoint.name}` {{#{anchor(endpoint)}}}",
         "",
-        _cell(endpoint.summary),
+        _prose(endpoint.summary) + ".",
         "",
-        "| | |",
-        "|---|---|",
-        *rows,
+        *facts,
+        "",
+        "```python",
+        "\n\n".join(forms),
+        "```",
         "",
     ]
+    if endpoint.request and len(forms) == 1:
+        out += [
+            f"Pass a model ({', '.join(f'`{c.__name__}`' for c in endpoint.request)}) or a "
+            "mapping; keyword fields are not accepted, as they could not say which model is meant.",
+            "",
+        ]
+    elif endpoint.request:
+        out += [
+            f"Pass a {_model_ref(api, endpoint.request[0])}, a mapping of the same fields, or "
+            "the fields as keyword arguments.",
+            "",
+        ]
+    out += ["**Example**", "", "```python", example_code(endpoint), "```", ""]
     if endpoint.path_params:
         out += ["**Path parameters**", "", HEADER]
         out += parameter_rows(
@@ -359,8 +585,7 @@ def _endpoint_section(endpoint: EndpointMeta, anchors: dict[str, str], up: str) 
         meta: ModelMeta = cls.__econtract__
         where = "query string" if endpoint.method == "GET" else "form body"
         out += [
-            f"**{_model_ref(api, cls)}** ({where}; pass the model, a mapping, or the same "
-            "fields as keyword arguments)",
+            f"**{_model_ref(api, cls)}** ({where})",
             "",
             HEADER,
             *parameter_rows(flatten(meta), anchors, up),
@@ -368,6 +593,8 @@ def _endpoint_section(endpoint: EndpointMeta, anchors: dict[str, str], up: str) 
         ]
     if not endpoint.path_params and not endpoint.request:
         out += ["This call takes no parameters of its own.", ""]
+    out += ["**Raises**", "", *raises(endpoint), ""]
+    out += [f"**Retry policy**: {retry_words(endpoint, up)}", ""]
     return out
 
 
@@ -430,6 +657,13 @@ def resource_pages(
             f"`{_namespace(group[0])}`: {len(group)} call{'s' if len(group) != 1 else ''} of the "
             f"{api_name}. Generated from `schema/{schema_file}` when the site is built; "
             "edit the YAML, never this page.",
+            "",
+            '!!! tip "Running the examples"',
+            "    Each example runs as it is in `python -m asyncio`, after "
+            "`from econtract_async import EcontractClient` and `ec = EcontractClient.from_env()` "
+            "with the `export` lines `econtract sandbox` prints. Ids are `1`: the first record a "
+            "fresh sandbox stores, so create a client (then an address or an order) first. The "
+            "test suite runs every example against the sandbox.",
             "",
         ]
         for endpoint in group:

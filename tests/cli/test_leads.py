@@ -102,6 +102,42 @@ class TestExitCodes:
         assert main(["leads", "import", str(source), "--dry-run", "--shard", shard]) == 2
 
 
+class TestJsonOutput:
+    def test_json_summary_is_the_only_thing_on_stdout(
+        self, live: LiveSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--json prints one JSON document with the counts, requests, journal and report."""
+        source = write_csv(tmp_path / "leads.csv", 10, bad=frozenset({2}))
+        assert main(["leads", "import", str(source), "--json"]) == 1
+        summary = json.loads(capsys.readouterr().out)
+        assert summary["counts"] == {
+            "created": 9,
+            "skipped": 0,
+            "invalid": 1,
+            "failed": 0,
+            "unknown": 0,
+        }
+        assert summary["rows"] == 10
+        assert summary["requests"]["sent"] == 9
+        assert summary["journal"] == str(tmp_path / "leads.journal.db")
+        assert summary["report"] == {"path": "reports/leads.report.csv", "rows": 1}
+        assert summary["interrupted"] is False
+        assert summary["resume_command"] is None
+        assert summary["exit_code"] == 1
+
+    def test_output_json_is_the_long_form_and_works_for_a_dry_run(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--output json on a dry run: no requests, no journal, dry_run true."""
+        source = write_csv(tmp_path / "leads.csv", 3)
+        assert main(["leads", "import", str(source), "--dry-run", "--output", "json"]) == 0
+        summary = json.loads(capsys.readouterr().out)
+        assert summary["dry_run"] is True
+        assert summary["requests"] is None
+        assert summary["journal"] is None
+        assert summary["counts"]["created"] == 3
+
+
 class TestDryRun:
     def test_dry_run_validates_every_row_and_sends_nothing(
         self, live: LiveSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -188,7 +224,7 @@ class TestResume:
     def test_ctrl_c_stops_prints_the_resume_command_and_resuming_finishes(
         self, live: LiveSandbox, tmp_path: Path
     ) -> None:
-        """SIGINT mid-import exits 1 with the resume command; running it stores each lead once."""
+        """SIGINT mid-import drains, exits 130 with the resume command; resuming stores each once."""
         live.set_faults(latency=0.05)
         source = write_csv(tmp_path / "leads.csv", 400)
         journal = tmp_path / "run.journal.db"
@@ -196,7 +232,7 @@ class TestResume:
         wait_for_created_rows(journal, 20, process)
         process.send_signal(signal.SIGINT)
         out, _ = process.communicate(timeout=60)
-        assert process.returncode == 1
+        assert process.returncode == 130
         assert "Interrupted. Resume with:" in out
         command = out.split("Interrupted. Resume with:")[1].strip().splitlines()[0]
         assert shlex.split(command)[:3] == ["econtract", "leads", "import"]
@@ -234,16 +270,43 @@ class TestResume:
         everyone = {f"els{n}@example.be" for n in range(300)}
         assert everyone - held <= set(stored)
 
+    def test_sigint_with_json_output_exits_130_with_a_json_summary_and_plain_progress(
+        self, live: LiveSandbox, tmp_path: Path
+    ) -> None:
+        """Piped: stdout is one JSON document saying interrupted, stderr plain lines, exit 130."""
+        live.set_faults(latency=0.05)
+        source = write_csv(tmp_path / "leads.csv", 400)
+        journal = tmp_path / "run.journal.db"
+        process = start_import(source, journal, "--json", stderr=subprocess.PIPE)
+        wait_for_created_rows(journal, 20, process)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 130, err
+        summary = json.loads(out)
+        assert summary["interrupted"] is True
+        assert summary["exit_code"] == 130
+        assert summary["counts"]["created"] == len(stored_emails(live))
+        assert summary["counts"]["created"] < 400
+        assert shlex.split(summary["resume_command"])[:3] == ["econtract", "leads", "import"]
+        assert "\x1b" not in err, "no terminal control codes in piped progress"
+        assert "━" not in err
+        assert "Stopping: no new rows" in err
+        last = err.strip().splitlines()[-1]
+        assert last.startswith(f"leads.csv: done, {summary['rows']}/400 rows, ")
+        assert f"created {summary['counts']['created']} · skipped 0" in last
 
-def start_import(source: Path, journal: Path) -> subprocess.Popen[str]:
+
+def start_import(
+    source: Path, journal: Path, *extra: str, stderr: int = subprocess.DEVNULL
+) -> subprocess.Popen[str]:
     """`econtract leads import` in a child process (so it can be signalled or killed)."""
     return subprocess.Popen(
         [
             *(sys.executable, "-m", "econtract_async.cli", "leads", "import", str(source)),
-            *("--journal", str(journal), "--concurrency", "4", "--grace", "20"),
+            *("--journal", str(journal), "--concurrency", "4", "--grace", "20", *extra),
         ],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
         text=True,
     )
 

@@ -1,13 +1,15 @@
 """Every example of the documentation runs against the sandbox: a broken example fails CI.
 
-`docs/examples/` holds two kinds of file. A plain example has `async def main(ec)`, run here with
-a client from the environment. A `test_*.py` file is a test module as a user would write one
+`docs/examples/` holds three kinds of file. A plain example has `async def main(ec)`, run here
+with a client from the environment. A `test_*.py` file is a test module as a user would write one
 (the pytest plugin's fixtures, respx, ...): it is run by pytest in a subprocess, so the page shows
-a real test and the plugin is loaded the way users get it, through its entry point.
+a real test and the plugin is loaded the way users get it, through its entry point. An app module
+(`fastapi_app.py`) is imported by such a test module and runs through it.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import inspect
 import os
@@ -28,7 +30,22 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 ALL_EXAMPLES = sorted((DOCS / "examples").glob("*.py"))
 USER_TESTS = [path for path in ALL_EXAMPLES if path.name.startswith("test_")]
-EXAMPLES = [path for path in ALL_EXAMPLES if path not in USER_TESTS]
+
+
+def _imported(path: Path) -> set[str]:
+    """Top-level module names a file imports."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+APPS = [path for path in ALL_EXAMPLES if any(path.stem in _imported(t) for t in USER_TESTS)]
+"""App modules: tested by the `test_*.py` example that imports them."""
+EXAMPLES = [path for path in ALL_EXAMPLES if path not in USER_TESTS and path not in APPS]
 SNIPPET = re.compile(r'^\s*--8<--\s+"([^"]+?)(?::[\w-]+)?"\s*$', re.MULTILINE)
 FENCE = re.compile(r"^([ \t]*)```(\w*)[^\n]*\n(.*?)^\1```", re.MULTILINE | re.DOTALL)
 NOT_CHECKED = frozenset({"decisions.md"})
@@ -58,6 +75,7 @@ def test_there_are_examples() -> None:
     """The examples folder is found and holds both kinds of example."""
     assert len(EXAMPLES) >= 5
     assert len(USER_TESTS) >= 1
+    assert "fastapi_app.py" in {path.name for path in APPS}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])

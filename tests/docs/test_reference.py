@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from econtract_async import EcontractClient
 from econtract_async._generated import ENDPOINTS
 from econtract_async._meta import EndpointMeta, FieldMeta, flatten
+from econtract_async.sandbox import LiveSandbox
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -42,7 +45,7 @@ def test_every_endpoint_has_a_section_with_method_path_and_call(endpoint: Endpoi
     page = page_of(endpoint)
     assert f"{{#{hook.anchor(endpoint)}}}" in page
     assert f"`{endpoint.method} {endpoint.path}`" in page
-    assert f"`await {hook.sdk_call(endpoint).removeprefix('await ')}`" in page
+    assert f"await {hook.sdk_call(endpoint).removeprefix('await ').split('(')[0]}(" in page
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.key for e in ENDPOINTS])
@@ -53,7 +56,51 @@ def test_every_wire_parameter_has_a_row(endpoint: EndpointMeta) -> None:
     for cls in endpoint.request:
         wires += [item.wire for item in flatten(cls.__econtract__)]
     for wire in wires:
-        assert f"\n| `{wire}` |" in page, wire
+        assert f"\n| `{wire}`" in page, wire
+
+
+WRITES_FIRST = sorted(ENDPOINTS, key=lambda e: (bool(e.path_params), e.key != "crm.clients.create"))
+"""The client first, then the other calls without a path id: on a fresh sandbox they store the
+records that id 1 names."""
+
+
+@pytest.mark.asyncio
+async def test_every_example_runs_against_the_sandbox(docs_env: LiveSandbox) -> None:
+    """Each endpoint's example runs as is, top-level await and all, as in `python -m asyncio`."""
+    failures = []
+    async with EcontractClient.from_env() as ec:
+        for endpoint in WRITES_FIRST:
+            code = hook.example_code(endpoint)
+            compiled = compile(code, endpoint.key, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+            namespace = {"ec": ec, "print": lambda *_: None}
+            try:
+                await eval(compiled, namespace)
+            except Exception as error:
+                failures.append(f"{endpoint.key}: {error!r}\n{code}")
+    assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.key for e in ENDPOINTS])
+def test_every_section_has_forms_example_raises_and_retry_words(endpoint: EndpointMeta) -> None:
+    """Call forms, a runnable example, Raises and the retry policy in words, per method."""
+    page = page_of(endpoint)
+    section = page.split(f"{{#{hook.anchor(endpoint)}}}")[1].split("\n## ")[0]
+    assert f"async def {endpoint.name}(" in section
+    assert "**Example**" in section
+    assert hook.example_code(endpoint) in section
+    assert "**Raises**" in section
+    assert "- `ValidationError`" in section or not (endpoint.path_params or endpoint.request)
+    assert f"**Retry policy**: [`{endpoint.retry}`]" in section
+
+
+def test_a_default_means_not_required() -> None:
+    """`lang` (required by the docs, default `nl`) reads as not required, with its default."""
+    page = PAGES["reference/product/products.md"]
+    rows = [line for line in page.splitlines() if line.startswith("| `lang` |")]
+    assert rows
+    for row in rows:
+        assert "optional, default `nl` |" in row
+        assert "**required**" not in row
 
 
 def test_every_decision_in_the_schema_links_to_its_entry() -> None:
@@ -84,12 +131,20 @@ def test_table_cells_escape_markdown_from_the_api_docs() -> None:
     assert cell == r"Segment (see \[/crm-parameters\](#CRM parameters)) a\|b (\*)"
 
 
+def test_code_spans_in_api_text_stay_code() -> None:
+    """Backticks in a summary are code, never escaped into literal backticks."""
+    text = "further parameters go in `RequestOptions(extra_params=...)` (a_b)"
+    assert (
+        hook._prose(text) == r"further parameters go in `RequestOptions(extra_params=...)` (a\_b)"
+    )
+
+
 def test_constraints_are_spelled_out() -> None:
     """Bounds, values, codes, defaults and aliases appear in the constraints column."""
     field = FieldMeta(
         name="limit", wire="limit", type="integer", min=1, max=100, default=10, aliases=("max",)
     )
-    assert hook.constraints(field) == "1 to 100; default `10`; also accepted as `max`"
+    assert hook.constraints(field) == "1 to 100; also accepted as `max`"
     field = FieldMeta(name="sg", wire="sg", type="enum", values=("consumer", "sme"))
     assert hook.constraints(field) == "one of `consumer`, `sme`"
     field = FieldMeta(name="x", wire="x", type="string", min_length=1)

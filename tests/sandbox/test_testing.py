@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -95,8 +96,8 @@ def test_importing_the_sdk_and_testing_helpers_does_not_load_the_server_stack() 
     assert loaded == "[]"
 
 
-def test_plugin_imports_and_skips_cleanly_without_the_extra() -> None:
-    """Without Starlette, the plugin imports and its fixtures skip naming the extra."""
+def test_plugin_imports_and_fails_loudly_without_the_extra() -> None:
+    """Without Starlette, the plugin imports and its fixtures fail (never skip), naming the extra."""
     message = _run(
         """
         import sys
@@ -106,8 +107,33 @@ def test_plugin_imports_and_skips_cleanly_without_the_extra() -> None:
         from econtract_async.testing import pytest_plugin
         try:
             pytest_plugin._sandbox_class()
-        except pytest.skip.Exception as skip:
-            print(skip.msg)
+        except pytest.fail.Exception as failure:
+            print(failure.msg)
         """
     )
     assert "pip install 'econtract-async[sandbox]'" in message
+
+
+def test_a_suite_using_the_fixtures_fails_without_the_extra(tmp_path: Path) -> None:
+    """A user's suite run without the extra ends red with an error per test, none skipped."""
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "conftest.py").write_text(
+        "import sys\nfor name in ('starlette', 'uvicorn'):\n    sys.modules[name] = None\n"
+    )
+    (suite / "test_user.py").write_text(
+        "def test_one(econtract_sandbox):\n    assert econtract_sandbox\n\n"
+        "def test_two(econtract_live_sandbox):\n    assert econtract_live_sandbox\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", str(suite)],
+        cwd=suite,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout
+    assert "2 errors" in done.stdout, done.stdout
+    assert "skipped" not in done.stdout
+    assert "pip install 'econtract-async[sandbox]'" in done.stdout

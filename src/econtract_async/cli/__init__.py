@@ -4,8 +4,11 @@ Credentials come from the environment (and a `.env` file in the current director
 never from the command line: `AB_CRM_URL`, `AB_CRM_ID`, `AB_CRM_KEY` for the CRM,
 `ECONTRACT_PRODUCT_URL`, `ECONTRACT_PRODUCT_KEY`, `ECONTRACT_PRODUCT_SECRET` for products.
 
-Exit codes: 0 success (every row created or skipped), 1 some rows invalid, failed or unknown
-(or the import was interrupted), 2 a usage or configuration error.
+Exit codes: 0 success (every row created or skipped), 1 some rows invalid, failed or unknown,
+2 a usage or configuration error, 130 stopped by Ctrl-C after draining (143 for SIGTERM).
+
+`--json` (or `--output json`) makes `products list` and `leads import` print one JSON document
+on stdout; progress and messages always go to stderr.
 
 Needs the `[cli]` extra; `rich` and `python-dotenv` are imported only when a command runs.
 """
@@ -16,6 +19,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from .._version import __version__
 from ._common import EXIT_USAGE, UsageError, fail
 
 __all__ = ["build_parser", "main"]
@@ -28,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Econtract CRM and product API from the command line.",
         epilog="Credentials are read from the environment and a .env file (see docs).",
     )
+    parser.add_argument("--version", action="version", version=f"econtract {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     leads = commands.add_parser("leads", help="lead commands")
@@ -59,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `econtract` command line; return its exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == ["sandbox"]:
+    if args_list[:1] == ["sandbox"]:  # the sandbox parses its own options (and --help)
         from .sandbox import serve
 
         return serve(args_list[1:])

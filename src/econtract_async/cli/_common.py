@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
+import signal
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .._exceptions import ConfigurationError
 
@@ -16,19 +19,54 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXIT_INCOMPLETE",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
     "UsageError",
+    "add_output_option",
     "client_from_env",
     "consoles",
+    "exit_code_for_signal",
     "fail",
     "load_env",
+    "write_json",
 ]
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
-"""Some rows are invalid, failed or unknown, or the run was interrupted."""
+"""Some rows are invalid, failed or unknown."""
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+"""Stopped by Ctrl-C (after draining), as shells expect: 130."""
+
+
+def exit_code_for_signal(signum: int) -> int:
+    """The shell convention for a run stopped by signal `signum`: 128 + its number."""
+    return 128 + signum
+
+
+def add_output_option(parser: argparse.ArgumentParser) -> None:
+    """`--output {table,json}` and its short form `--json`; the choice lands in `args.output`.
+
+    Not given, `args.output` is None (a table); None as the default lets argparse refuse
+    `--json --output table` instead of silently taking the last one.
+    """
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--output",
+        choices=("table", "json"),
+        default=None,
+        help="table for people, json (one document on stdout) for scripts (default: table)",
+    )
+    group.add_argument(
+        "--json", dest="output", action="store_const", const="json", help="same as --output json"
+    )
+
+
+def write_json(document: Any) -> None:
+    """Write `document` to stdout as one JSON document and a newline (nothing else goes there)."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
 
 
 class UsageError(Exception):

@@ -27,9 +27,19 @@ from .._bulk import (
 )
 from .._exceptions import ConfigurationError, ValidationError
 from .._options import RequestOptions
-from ._common import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, UsageError, client_from_env, consoles
+from ._common import (
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    add_output_option,
+    client_from_env,
+    consoles,
+    exit_code_for_signal,
+    write_json,
+)
 from ._files import BrokenRow, FileFormat, ReportWriter, count_rows, detect_format, read_rows
-from ._progress import ImportProgress, counts_text
+from ._progress import OUTCOME_STYLES, ImportProgress, counts_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -96,6 +106,7 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
         help="on Ctrl-C, how long in-flight requests may finish (default: 30)",
     )
     parser.add_argument("--timeout", type=_positive_float, metavar="SECONDS", help="per request")
+    add_output_option(parser)
 
 
 @attrs.frozen
@@ -175,6 +186,7 @@ def import_command(args: argparse.Namespace, argv: list[str]) -> int:
     out, err = consoles()
     plan = ImportPlan.from_args(args)
     report = ReportWriter(plan.report, plan.report_format, plan.columns)
+    signals: list[int] = []
     try:
         if args.dry_run:
             summary = _dry_run(plan, report)
@@ -182,16 +194,30 @@ def import_command(args: argparse.Namespace, argv: list[str]) -> int:
             auth_refused = False
         else:
             client = client_from_env(need="crm", http_backend="aiohttp")
-            summary, stats, auth_refused = anyio.run(_import, plan, args, client, report, err)
+            summary, stats, auth_refused = anyio.run(
+                _import, plan, args, client, report, err, signals
+            )
     finally:
         report.close()
-    _print_summary(out, plan, summary, report, stats)
+    if auth_refused:
+        code = EXIT_USAGE
+    elif signals:
+        code = exit_code_for_signal(signals[0])
+    else:
+        code = EXIT_OK if summary.ok else EXIT_INCOMPLETE
+    resume = resume_command(argv, plan) if summary.stopped and not auth_refused else None
+    if args.output == "json":
+        write_json(_summary_document(plan, summary, report, stats, resume, code))
+    else:
+        _print_summary(out, plan, summary, report, stats)
     if auth_refused:
         err.print("The CRM refused the credentials (HTTP 401): check AB_CRM_ID and AB_CRM_KEY.")
-        return EXIT_USAGE
-    if summary.stopped:
+        return code
+    if args.output == "json":
+        return code
+    if resume is not None:
         out.print("Interrupted. Resume with:", style="bold")
-        out.print(f"  {resume_command(argv, plan)}", markup=False, highlight=False, soft_wrap=True)
+        out.print(f"  {resume}", markup=False, highlight=False, soft_wrap=True)
     if summary.unknown and not args.dry_run:
         out.print(
             f"{summary.unknown} row(s) are unknown: the CRM may have stored them. Check, then "
@@ -200,7 +226,7 @@ def import_command(args: argparse.Namespace, argv: list[str]) -> int:
             highlight=False,
             soft_wrap=True,
         )
-    return EXIT_OK if summary.ok else EXIT_INCOMPLETE
+    return code
 
 
 def _dry_run(plan: ImportPlan, report: ReportWriter) -> BulkSummary:
@@ -225,8 +251,12 @@ async def _import(
     client: Any,
     report: ReportWriter,
     err: Console,
+    signals: list[int],
 ) -> tuple[BulkSummary, BulkStats, bool]:
-    """Run the import with a progress bar; Ctrl-C stops it gracefully, twice abandons."""
+    """Run the import with a progress bar; Ctrl-C stops it gracefully, twice abandons.
+
+    Each signal received is appended to `signals` (the first one sets the exit code).
+    """
     options = RequestOptions(timeout=args.timeout, max_retries=0)
     auth_refused = False
     async with client:
@@ -243,8 +273,8 @@ async def _import(
         )
         description = f"{plan.path.name}" + (f" [{plan.shard}]" if plan.shard.count > 1 else "")
         with ImportProgress(err, plan.rows, description) as progress:
-            async with anyio.create_task_group() as signals:
-                signals.start_soon(_watch_signals, run, progress, args.grace)
+            async with anyio.create_task_group() as signals_group:
+                signals_group.start_soon(_watch_signals, run, progress, args.grace, signals)
                 async with run:
                     async for outcome in run:
                         if outcome.kind in _REPORTED:
@@ -254,15 +284,18 @@ async def _import(
                             run.stop(grace=args.grace)
                         progress.update(run.summary)
                 progress.update(run.summary)
-                signals.cancel_scope.cancel()
+                signals_group.cancel_scope.cancel()
     return run.summary, run.stats, auth_refused
 
 
-async def _watch_signals(run: BulkRun[Any, Any], progress: ImportProgress, grace: float) -> None:
+async def _watch_signals(
+    run: BulkRun[Any, Any], progress: ImportProgress, grace: float, signals: list[int]
+) -> None:
     """First Ctrl-C (or SIGTERM): stop gracefully. Second: abandon requests in flight."""
     with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as received:
         count = 0
-        async for _ in received:
+        async for signum in received:
+            signals.append(int(signum))
             count += 1
             if count == 1:
                 progress.note(
@@ -273,6 +306,36 @@ async def _watch_signals(run: BulkRun[Any, Any], progress: ImportProgress, grace
             else:
                 progress.note("Abandoning requests in flight: their rows end unknown.")
                 run.abort()
+
+
+def _summary_document(
+    plan: ImportPlan,
+    summary: BulkSummary,
+    report: ReportWriter,
+    stats: BulkStats | None,
+    resume: str | None,
+    code: int,
+) -> dict[str, Any]:
+    """The import summary as one JSON document (`--output json`); `stats` None: a dry run."""
+    return {
+        "file": str(plan.path),
+        "shard": str(plan.shard),
+        "dry_run": stats is None,
+        "rows": summary.total,
+        "counts": {kind.value: summary.count(kind) for kind in OUTCOME_STYLES},
+        "requests": None
+        if stats is None
+        else {
+            "sent": stats.requests_sent,
+            "retried": stats.retries,
+            "rate_limited": stats.rate_limited,
+        },
+        "journal": None if stats is None else str(plan.journal),
+        "report": {"path": str(report.path), "rows": report.rows},
+        "interrupted": resume is not None,
+        "resume_command": resume,
+        "exit_code": code,
+    }
 
 
 def _print_summary(

@@ -1,19 +1,26 @@
-"""`econtract products list`: print the product catalogue as a table."""
+"""`econtract products list`: print the product catalogue as a table, or as JSON for scripts."""
 
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from .._exceptions import EcontractError
-from ._common import EXIT_INCOMPLETE, EXIT_OK, client_from_env, consoles
+from ._common import (
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    add_output_option,
+    client_from_env,
+    consoles,
+    write_json,
+)
 
 if TYPE_CHECKING:
     from ..product import Product
 
-__all__ = ["add_list_arguments", "list_command", "product_table_rows"]
+__all__ = ["add_list_arguments", "list_command", "product_records", "product_table_rows"]
 
 _COLUMNS = ("id", "name", "supplier", "type", "monthly")
 
@@ -24,22 +31,30 @@ def add_list_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("nl", "fr"), default="nl")
     parser.add_argument("--segment", choices=("consumer", "sme"), help="market segment")
     parser.add_argument("--limit", type=int, help="at most this many products")
+    add_output_option(parser)
+
+
+def product_records(products: list[Product]) -> list[dict[str, Any]]:
+    """One dict per product with the `_COLUMNS` keys (None where the API said nothing)."""
+    return [
+        {
+            "id": product.product_id,
+            "name": product.texts.name if product.texts else None,
+            "supplier": product.supplier.name if product.supplier else None,
+            "type": product.producttype,
+            "monthly": product.price.monthly if product.price else None,
+        }
+        for product in products
+    ]
 
 
 def product_table_rows(products: list[Product]) -> list[tuple[str, ...]]:
     """One text tuple per product, in `_COLUMNS` order (blank where the API said nothing)."""
     rows: list[tuple[str, ...]] = []
-    for product in products:
-        monthly = product.price.monthly if product.price else None
-        rows.append(
-            (
-                "" if product.product_id is None else str(product.product_id),
-                (product.texts.name if product.texts else None) or "",
-                (product.supplier.name if product.supplier else None) or "",
-                product.producttype or "",
-                "" if monthly is None else f"{monthly:.2f}",
-            )
-        )
+    for record in product_records(products):
+        monthly = record["monthly"]
+        cells = {**record, "monthly": None if monthly is None else f"{monthly:.2f}"}
+        rows.append(tuple("" if cells[c] is None else str(cells[c]) for c in _COLUMNS))
     return rows
 
 
@@ -59,6 +74,9 @@ def list_command(args: argparse.Namespace) -> int:
     except EcontractError as error:
         err.print(f"error: {error}", style="red", markup=False, highlight=False)
         return EXIT_INCOMPLETE
+    if args.output == "json":
+        write_json(product_records(products))
+        return EXIT_OK
     from rich.table import Table
 
     table = Table(*_COLUMNS, title=f"{len(products)} products ({args.cat}, {args.lang})")

@@ -1,8 +1,11 @@
-"""`python -m econtract_async.sandbox`: serve both APIs on 127.0.0.1 until Ctrl+C.
+"""`econtract sandbox` (or `python -m econtract_async.sandbox`): serve both APIs on 127.0.0.1.
+
+On start it prints the `export` lines that point `EcontractClient.from_env()` and the
+`econtract` command at it, then serves until Ctrl+C.
 
 Example:
     ```
-    python -m econtract_async.sandbox --port 8765 --db sandbox.db
+    econtract sandbox --port 8765 --db sandbox.db
     curl "http://127.0.0.1:8765/api/clients/1?crm_api_id=sandbox-crm-id&crm_api_key=sandbox-crm-key"
     ```
 """
@@ -10,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 
@@ -17,9 +21,9 @@ import uvicorn
 
 from ._faults import Faults
 from ._sandbox import Sandbox, SandboxCredentials
-from ._server import install_log_filters
+from ._server import LiveSandbox, _bind, install_log_filters
 
-__all__ = ["main", "parse_args"]
+__all__ = ["export_lines", "main", "parse_args"]
 
 
 def _error_rate(text: str) -> tuple[int, float]:
@@ -32,20 +36,29 @@ def _error_rate(text: str) -> tuple[int, float]:
         raise argparse.ArgumentTypeError(msg) from None
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The command line, with every sandbox and fault option."""
+def parse_args(
+    argv: Sequence[str] | None = None, *, prog: str = "python -m econtract_async.sandbox"
+) -> argparse.Namespace:
+    """The command line, with every sandbox and fault option (`prog` names the command)."""
     defaults = SandboxCredentials()
     parser = argparse.ArgumentParser(
-        prog="python -m econtract_async.sandbox",
-        description="Serve a local stand-in for the Econtract CRM and product APIs on 127.0.0.1.",
+        prog=prog,
+        description="Serve a local stand-in for the Econtract CRM and product APIs on 127.0.0.1. "
+        "On start, prints the export lines that point EcontractClient.from_env() and the "
+        "econtract command at it.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free)")
     parser.add_argument("--db", default="sandbox.db", help="SQLite file, or :memory:")
     parser.add_argument("--seed", type=int, default=2026, help="product catalogue seed")
-    parser.add_argument("--crm-id", default=defaults.crm_api_id)
-    parser.add_argument("--crm-key", default=defaults.crm_api_key)
-    parser.add_argument("--public-key", default=defaults.public_key)
-    parser.add_argument("--secret", default=defaults.secret)
+    parser.add_argument("--crm-id", default=defaults.crm_api_id, help="CRM id it accepts")
+    parser.add_argument("--crm-key", default=defaults.crm_api_key, help="CRM key it accepts")
+    parser.add_argument(
+        "--public-key", default=defaults.public_key, help="product API key it accepts"
+    )
+    parser.add_argument(
+        "--secret", default=defaults.secret, help="product API signing secret it accepts"
+    )
     parser.add_argument("--max-clock-skew", type=float, default=300.0, help="seconds")
     faults = parser.add_argument_group("faults (changeable at run time: POST /_sandbox/faults)")
     faults.add_argument(
@@ -59,15 +72,35 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     faults.add_argument(
         "--drop-rate", type=float, default=0.0, help="handle, then drop the connection"
     )
-    faults.add_argument("--slow-body-rate", type=float, default=0.0)
-    faults.add_argument("--slow-body-delay", type=float, default=0.05)
-    faults.add_argument("--fault-seed", type=int, default=0)
+    faults.add_argument(
+        "--slow-body-rate", type=float, default=0.0, help="probability of a trickled body"
+    )
+    faults.add_argument(
+        "--slow-body-delay", type=float, default=0.05, help="seconds between trickled chunks"
+    )
+    faults.add_argument("--fault-seed", type=int, default=0, help="seed of the fault dice")
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def export_lines(live: LiveSandbox) -> list[str]:
+    """Shell lines that point `EcontractClient.from_env()` and `econtract` at `live`."""
+    credentials = live.credentials
+    variables = {
+        "AB_CRM_URL": live.crm_base_url,
+        "AB_CRM_ID": credentials.crm_api_id,
+        "AB_CRM_KEY": credentials.crm_api_key,
+        "ECONTRACT_PRODUCT_URL": live.product_base_url,
+        "ECONTRACT_PRODUCT_KEY": credentials.public_key,
+        "ECONTRACT_PRODUCT_SECRET": credentials.secret,
+    }
+    return [f"export {name}={shlex.quote(value)}" for name, value in variables.items()]
+
+
+def main(
+    argv: Sequence[str] | None = None, *, prog: str = "python -m econtract_async.sandbox"
+) -> int:
     """Build the sandbox from the command line and serve it until interrupted."""
-    args = parse_args(argv)
+    args = parse_args(argv, prog=prog)
     latency: float | tuple[float, float] = (
         (args.latency[0], args.latency[1]) if len(args.latency) > 1 else args.latency[0]
     )
@@ -93,16 +126,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         catalogue_seed=args.seed,
         max_clock_skew=args.max_clock_skew,
     )
-    sys.stdout.write(
-        f"econtract sandbox on http://127.0.0.1:{args.port} (db: {args.db})\n"
-        f"  CRM id: {credentials.crm_api_id}  product public key: {credentials.public_key}\n"
-        "  keys: --crm-key / --secret (see --help for the defaults)\n"
-    )
     try:
-        config = uvicorn.Config(sandbox.app, host="127.0.0.1", port=args.port, lifespan="off")
+        sock = _bind(args.port)
+    except OSError as exc:
+        sandbox.close()
+        sys.stderr.write(f"error: cannot listen on 127.0.0.1:{args.port}: {exc}\n")
+        return 2
+    live = LiveSandbox(sandbox, sock.getsockname()[1])
+    # Printed after binding, so `--port 0` shows the port really chosen; flushed at once so a
+    # script reading a pipe sees the lines before the server starts logging.
+    lines = [
+        f"econtract sandbox on {live.base_url} (db: {args.db}); Ctrl+C stops it.",
+        "# Point EcontractClient.from_env() and the econtract command at it:",
+        *export_lines(live),
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+    try:
+        config = uvicorn.Config(sandbox.app, lifespan="off")
         install_log_filters()
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=[sock])
     finally:
+        sock.close()
         sandbox.close()
     return 0
 

@@ -1,8 +1,10 @@
 """pytest fixtures for testing code that uses econtract-async against the sandbox.
 
 Registered through the `pytest11` entry point, so installing `econtract-async[sandbox]` is
-enough. Importing this module never needs the `[sandbox]` extra: without it, the fixtures
-skip with a message that says what to install.
+enough. Importing this module never needs the `[sandbox]` extra: without it, a test that asks
+for one of the fixtures below fails (an error, never a skip) with a message that says what to
+install, because a suite that goes green with every sandbox test skipped hides a broken install
+(decision D-071). Tests that ask for none of them are unaffected.
 
 Fixtures (each test gets its own, empty sandbox):
 
@@ -53,11 +55,11 @@ def _async_fixture(function: F) -> F:
 
 
 def _sandbox_class() -> type[Sandbox]:
-    """The `Sandbox` class, or a skip explaining which extra is missing."""
+    """The `Sandbox` class, or a test failure explaining which extra is missing."""
     try:
         from ..sandbox import Sandbox
     except ImportError as exc:
-        pytest.skip(f"{MISSING_EXTRA} ({exc})")
+        pytest.fail(f"{MISSING_EXTRA} ({exc})", pytrace=False)
     return Sandbox
 
 
