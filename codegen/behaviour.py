@@ -17,7 +17,17 @@ from .spec import FieldSpec, ModelSpec, SchemaSpec
 from .typemap import behaviour, exact_test
 from .vocabulary import vocabulary
 
-__all__ = ["Lines", "build_method", "check_method", "decode_method", "encode_method", "keys_of"]
+__all__ = [
+    "Lines",
+    "build_method",
+    "check_method",
+    "decode_method",
+    "dump_request_method",
+    "dump_response_method",
+    "encode_method",
+    "keys_of",
+    "rename_method",
+]
 
 Lines = list[str]
 _I = "    "
@@ -381,3 +391,126 @@ def _decode_convert(spec: FieldSpec) -> tuple[str, str] | None:
         return "v is not None", f"_d.scalars({_name(kind.decode)}, {kind.response}, v)"
     kind = vocabulary.VOCABULARY[spec.type]
     return f"v is not None and type(v) is not {kind.response}", f"{_name(kind.decode)}(v)"
+
+
+def _key(spec: FieldSpec) -> str:
+    """The output key of a field in `_econtract_dump`: its Python or its wire name."""
+    if spec.name == spec.wire:
+        return repr(spec.name)
+    return f"{spec.wire!r} if wire else {spec.name!r}"
+
+
+def dump_request_method(model: ModelSpec) -> Lines:
+    """`_econtract_dump` of a request model: Python names nested, or wire names flat."""
+    lines = [
+        "def _econtract_dump(self, wire: bool, out: dict[str, Any], keyp: str) -> None:",
+        f'{_I}"""Write every field into `out`: by Python name (nested models as dicts), or by',
+        f'{_I}full wire name after `keyp` (nested models flattened with their prefixes)."""',
+        f"{_I}v: Any",
+    ]
+    body: Lines = []
+    for spec in model.fields:
+        body.append(f"v = self.{spec.name}")
+        if spec.type == "model":
+            body += [
+                "if v is None:",
+                f"{_I}if not wire:",
+                f"{_I * 2}out[{spec.name!r}] = None",
+                "elif wire:",
+                f"{_I}v._econtract_dump(True, out, keyp + {spec.prefix!r})",
+                "else:",
+                f"{_I}out[{spec.name!r}] = v.to_dict()",
+            ]
+            continue
+        key = f"keyp + {spec.wire!r} if wire else {spec.name!r}"
+        if spec.type == "list":
+            body.append(f"out[{key}] = list(v) if isinstance(v, list | tuple) else v")
+        else:
+            body.append(f"out[{key}] = v")
+    lines += [_I + line for line in body] if body else [f"{_I}pass"]
+    return lines
+
+
+def dump_response_method(model: ModelSpec) -> Lines:
+    """`_econtract_dump` of a response model: JSON-shaped, `extra` merged (wire) or kept."""
+    lines = [
+        "def _econtract_dump(self, wire: bool, out: dict[str, Any]) -> None:",
+        f'{_I}"""Write every field into `out` by Python or wire name; `extra` stays one key by',
+        f'{_I}Python name, and is merged back among the fields (as the server sent it) by wire name."""',
+    ]
+    if model.fields:
+        lines.append(f"{_I}v: Any")
+    body: Lines = []
+    for spec in model.fields:
+        key = _key(spec)
+        body.append(f"v = self.{spec.name}")
+        if spec.type == "model":
+            value = "v.to_dict(wire=wire)"
+        elif spec.type == "map":
+            value = "{k: x.to_dict(wire=wire) for k, x in v.items()}"
+        elif spec.type == "list" and spec.model:
+            value = "[x.to_dict(wire=wire) for x in v]"
+        elif spec.type == "list":
+            value = "list(v)"
+        else:
+            body.append(f"out[{key}] = v")
+            continue
+        body.append(f"out[{key}] = None if v is None else {value}")
+    body += [
+        "if wire:",
+        f"{_I}out.update(self.extra)",
+        "else:",
+        f"{_I}out['extra'] = dict(self.extra)",
+    ]
+    lines += [_I + line for line in body]
+    return lines
+
+
+def rename_method(model: ModelSpec) -> Lines:
+    """`_econtract_rename`: a dict by Python or wire names -> the JSON object the decoder reads."""
+    lines = [
+        "@classmethod",
+        "def _econtract_rename(cls, data: Mapping[str, Any]) -> dict[str, Any]:",
+        f'{_I}"""`data` by Python or wire names, `extra` as one key or merged, as the server\'s JSON."""',
+        f"{_I}d = dict(data)",
+        f"{_I}v: Any = d.pop('extra', None)",
+        f"{_I}if isinstance(v, Mapping):",
+        f"{_I * 2}for k, x in v.items():",
+        f"{_I * 3}if d.get(k) is None:",
+        f"{_I * 4}d[k] = x",
+        f"{_I}elif v is not None:",
+        f"{_I * 2}d['extra'] = v",
+    ]
+    wires = {k for spec in model.fields for k in (spec.wire, *spec.aliases)}
+    body: Lines = []
+    for spec in model.fields:
+        if spec.name != spec.wire and spec.name not in wires:
+            body += [
+                f"if {spec.name!r} in d:",
+                f"{_I}v = d.pop({spec.name!r})",
+                f"{_I}if v is not None:",
+                f"{_I * 2}d.setdefault({spec.wire!r}, v)",
+            ]
+        if spec.type == "model":
+            body += [
+                f"v = d.get({spec.wire!r})",
+                "if isinstance(v, Mapping):",
+                f"{_I}d[{spec.wire!r}] = {spec.model}._econtract_rename(v)",
+            ]
+        elif spec.type == "map":
+            body += [
+                f"v = d.get({spec.wire!r})",
+                "if isinstance(v, Mapping):",
+                f"{_I}d[{spec.wire!r}] = {{k: {spec.model}._econtract_rename(x) "
+                "if isinstance(x, Mapping) else x for k, x in v.items()}",
+            ]
+        elif spec.type == "list" and spec.model:
+            body += [
+                f"v = d.get({spec.wire!r})",
+                "if isinstance(v, list):",
+                f"{_I}d[{spec.wire!r}] = [{spec.model}._econtract_rename(x) "
+                "if isinstance(x, Mapping) else x for x in v]",
+            ]
+    lines += [_I + line for line in body]
+    lines.append(f"{_I}return d")
+    return lines

@@ -7,7 +7,16 @@ from typing import Any
 
 import jinja2
 
-from .behaviour import build_method, check_method, decode_method, encode_method, keys_of
+from .behaviour import (
+    build_method,
+    check_method,
+    decode_method,
+    dump_request_method,
+    dump_response_method,
+    encode_method,
+    keys_of,
+    rename_method,
+)
 from .spec import EndpointSpec, FieldSpec, ModelSpec, ResourceSpec, SchemaSpec
 from .typemap import params_annotation, request_annotation, response_annotation
 
@@ -112,6 +121,7 @@ class _ModelView:
                 check_method(model, patterns),
                 build_method(schema, model),
                 encode_method(schema, model),
+                dump_request_method(model),
             ]
         else:
             for spec in model.fields:
@@ -122,7 +132,7 @@ class _ModelView:
                 "value that did not fit its field's type."
             )
             keys = list(dict.fromkeys(k for f in model.fields for k in (f.wire, *f.aliases)))
-            self.methods = [decode_method(model)]
+            self.methods = [decode_method(model), dump_response_method(model), rename_method(model)]
         self.keys = "frozenset({" + "".join(f"{k!r}, " for k in keys) + "})"
         fields = ", ".join(_field_meta(f) for f in model.fields)
         self.meta = (

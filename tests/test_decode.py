@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from resources.examples import wire_data
 
 from econtract_async._decode import Decoder
 from econtract_async._generated import MODELS
-from econtract_async._meta import FieldMeta
 from econtract_async.crm import Client
 from econtract_async.product import Product
 
@@ -16,29 +16,6 @@ RESPONSE_MODELS = sorted(
     (cls for cls in MODELS.values() if cls.__econtract__.kind == "response"),
     key=lambda cls: cls.__name__,
 )
-_VALUES: dict[str, Any] = {"integer": 7, "code": 7, "number": 80.5, "boolean": True}
-
-
-def wire_value(field: FieldMeta, depth: int = 0) -> Any:
-    """A JSON value for `field` whose decoded form unstructures back to itself."""
-    if field.type == "model":
-        assert field.model is not None
-        return wire_data(field.model, depth + 1)
-    if field.type == "map":
-        assert field.model is not None
-        return {"first": wire_data(field.model, depth + 1)}
-    if field.type == "list":
-        return [_VALUES.get(field.item or "string", "text")]
-    if field.type == "json":
-        return {"any": [1, "two", None]}
-    return _VALUES.get(field.type, f"{field.wire} text")
-
-
-def wire_data(cls: type[Any], depth: int = 0) -> dict[str, Any]:
-    """A JSON object with every field of response model `cls` and one unknown field."""
-    data = {f.wire: wire_value(f, depth) for f in cls.__econtract__.fields}
-    data[f"not_in_the_docs_{depth}"] = {"kept": True}
-    return data
 
 
 def unstructure(value: Any) -> Any:

@@ -130,3 +130,14 @@ async def get_client(client_id: int, ec: Econtract) -> dict[str, Any]:
     """One CRM client, as our front end shows it."""
     client = await ec.crm.clients.get(client_id)
     return {"id": client.id, "name": f"{client.first_name} {client.last_name}"}
+
+
+@app.get("/crm/clients/{client_id}")
+async def client_record(client_id: int, ec: Econtract) -> dict[str, Any]:
+    """The CRM's whole record of one client: the SDK model itself, by `to_dict()`.
+
+    FastAPI writes the dict as JSON (dates as ISO text); `Client.from_dict(answer)` reads it
+    back. The shape is the SDK's, so it gains fields when the SDK's models do.
+    """
+    client = await ec.crm.clients.get(client_id)
+    return client.to_dict()

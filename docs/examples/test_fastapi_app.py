@@ -9,6 +9,7 @@ import pytest
 import pytest_asyncio
 from fastapi_app import app, lifespan
 
+from econtract_async.crm import Client
 from econtract_async.sandbox import LiveSandbox
 
 SIGN_UP = {
@@ -81,6 +82,20 @@ async def test_a_client_is_created_and_read_back(running: None) -> None:
         client_id = created.json()["id"]
         fetched = await browser.get(f"/clients/{client_id}")
     assert fetched.json() == {"id": client_id, "name": "Els Maes"}
+
+
+@pytest.mark.asyncio
+async def test_an_sdk_model_is_returned_as_its_dict(running: None) -> None:
+    """The endpoint returning `client.to_dict()` answers the model; `from_dict` reads it back."""
+    async with browser_from("192.0.2.44") as browser:
+        created = await browser.post("/clients", json=SIGN_UP)
+        client_id = created.json()["id"]
+        answer = await browser.get(f"/crm/clients/{client_id}")
+    assert answer.status_code == 200, answer.text
+    record = answer.json()
+    assert record["first_name"] == "Els"
+    assert record["email"] == SIGN_UP["email"]
+    assert Client.from_dict(record) == await app.state.econtract.crm.clients.get(client_id)
 
 
 @pytest.mark.asyncio

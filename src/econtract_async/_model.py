@@ -3,18 +3,21 @@
 Each generated request model writes its own behaviour as ordinary methods (see
 `codegen/behaviour.py`): `_econtract_check` checks every field and collects every failure,
 `_econtract_build` builds the model from a mapping or CSV row, `_econtract_encode` appends its
-form pairs. Each response model writes `_econtract_decode`. This module only calls them.
+form pairs. Each response model writes `_econtract_decode` and `_econtract_rename`. Every model
+writes `_econtract_dump`, behind `to_dict` / `to_json` / `from_dict`. This module only calls them.
 """
 
 from __future__ import annotations
 
+import datetime
+import json
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
 from ._exceptions import FieldError, ValidationError
 from ._meta import ModelMeta
 
-__all__ = ["UNKNOWN_FIELD", "Flat", "RequestModel", "ResponseModel", "unknown_keys"]
+__all__ = ["UNKNOWN_FIELD", "Flat", "Model", "RequestModel", "ResponseModel", "unknown_keys"]
 
 UNKNOWN_FIELD = "unknown field"
 """The message of a key no field of the model answers to."""
@@ -43,7 +46,47 @@ def unknown_keys(
             errors.append(FieldError(f"{path}{key}", f"{prefix}{key}", UNKNOWN_FIELD))
 
 
-class RequestModel:
+def _json_value(value: Any) -> Any:
+    """What `json.dumps` cannot write itself: dates and timestamps as ISO 8601 text."""
+    if isinstance(value, datetime.date):  # datetime.datetime is a date too
+        return value.isoformat()
+    msg = f"{type(value).__name__} is not JSON serializable"
+    raise TypeError(msg)
+
+
+class Model:
+    """What every generated model, request or response, can do with plain data.
+
+    - `to_dict()`: a new dict of plain values (nested models as dicts, lists as lists), by
+      Python attribute name; `to_dict(wire=True)` by the API's own names instead.
+    - `to_json()`: the same as JSON text, dates and timestamps as ISO 8601 (`2026-11-26`,
+      `2026-11-26T15:30:00`).
+    - `from_dict(data)`: the model back from either form (or parsed `to_json()` output), so
+      `type(m).from_dict(m.to_dict()) == m`.
+
+    Models never hold secrets: credentials live only in the client's auth strategy and are added
+    to a request after the model is encoded, so serializing a model can never leak one.
+    """
+
+    __slots__ = ()
+
+    def to_dict(self, *, wire: bool = False) -> dict[str, Any]:
+        """This model as a new dict of plain values.
+
+        Args:
+            wire: Key by the API's names instead of the Python attribute names. A request model
+                then reads as the form it sends: flat, nested models under their prefixes
+                (`client_email`); a response model as the JSON the server sent, `extra` merged
+                back among the fields.
+        """
+        raise NotImplementedError  # pragma: no cover - RequestModel and ResponseModel define it
+
+    def to_json(self, *, wire: bool = False, indent: int | None = None) -> str:
+        """`to_dict(wire=wire)` as JSON text; dates and timestamps as ISO 8601 strings."""
+        return json.dumps(self.to_dict(wire=wire), default=_json_value, indent=indent)
+
+
+class RequestModel(Model):
     """A model we send. Construction checks every field and raises one `ValidationError`.
 
     Subclasses are frozen attrs classes written by codegen; `__econtract__` describes them.
@@ -97,6 +140,24 @@ class RequestModel:
             raise ValidationError(cls.__name__, errors)
         return model
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """The model from `to_dict()` output, either form, or parsed `to_json()`: `from_mapping`.
+
+        Raises:
+            ValidationError: Naming every bad, missing or unknown field, with full wire names.
+        """
+        return cls.from_mapping(data)
+
+    def _econtract_dump(self, wire: bool, out: dict[str, Any], keyp: str) -> None:
+        raise NotImplementedError  # pragma: no cover - written by codegen for every model
+
+    def to_dict(self, *, wire: bool = False) -> dict[str, Any]:
+        """This model as a new dict of plain values (see `Model.to_dict`)."""
+        out: dict[str, Any] = {}
+        self._econtract_dump(wire, out, "")
+        return out
+
     def to_wire(self) -> list[tuple[str, str]]:
         """The `(name, value)` pairs this model sends, in wire order."""
         out: list[tuple[str, str]] = []
@@ -104,7 +165,7 @@ class RequestModel:
         return out
 
 
-class ResponseModel:
+class ResponseModel(Model):
     """A model we receive. Every field is optional; unknown fields are kept in `extra`."""
 
     __slots__ = ()
@@ -114,3 +175,25 @@ class ResponseModel:
     @classmethod
     def _econtract_decode(cls, d: dict[str, Any]) -> Self:
         raise NotImplementedError  # pragma: no cover - written by codegen for every model
+
+    @classmethod
+    def _econtract_rename(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError  # pragma: no cover - written by codegen for every model
+
+    def _econtract_dump(self, wire: bool, out: dict[str, Any]) -> None:
+        raise NotImplementedError  # pragma: no cover - written by codegen for every model
+
+    def to_dict(self, *, wire: bool = False) -> dict[str, Any]:
+        """This model as a new dict of plain values (see `Model.to_dict`)."""
+        out: dict[str, Any] = {}
+        self._econtract_dump(wire, out)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """The model from `to_dict()` output, either form, or parsed `to_json()`.
+
+        Decoded as leniently as a server answer: a value that fits no field type is kept in
+        `extra`, never an error.
+        """
+        return cls._econtract_decode(cls._econtract_rename(data))

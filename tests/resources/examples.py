@@ -9,7 +9,14 @@ from typing import Any
 from econtract_async._meta import EndpointMeta, FieldMeta
 from econtract_async._model import RequestModel
 
-__all__ = ["example_model", "example_path_params", "example_value", "pairs_to_mapping"]
+__all__ = [
+    "example_model",
+    "example_path_params",
+    "example_value",
+    "pairs_to_mapping",
+    "wire_data",
+    "wire_value",
+]
 
 _SCALARS: dict[str, Any] = {
     "string": "Example text",
@@ -86,3 +93,28 @@ def pairs_to_mapping(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+_VALUES: dict[str, Any] = {"integer": 7, "code": 7, "number": 80.5, "boolean": True}
+
+
+def wire_value(field: FieldMeta, depth: int = 0) -> Any:
+    """A JSON value for `field` whose decoded form unstructures back to itself."""
+    if field.type == "model":
+        assert field.model is not None
+        return wire_data(field.model, depth + 1)
+    if field.type == "map":
+        assert field.model is not None
+        return {"first": wire_data(field.model, depth + 1)}
+    if field.type == "list":
+        return [_VALUES.get(field.item or "string", "text")]
+    if field.type == "json":
+        return {"any": [1, "two", None]}
+    return _VALUES.get(field.type, f"{field.wire} text")
+
+
+def wire_data(cls: type[Any], depth: int = 0) -> dict[str, Any]:
+    """A JSON object with every field of response model `cls` and one unknown field."""
+    data = {f.wire: wire_value(f, depth) for f in cls.__econtract__.fields}
+    data[f"not_in_the_docs_{depth}"] = {"kept": True}
+    return data
