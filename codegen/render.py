@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from .behaviour import (
 )
 from .spec import EndpointSpec, FieldSpec, ModelSpec, ResourceSpec, SchemaSpec
 from .typemap import params_annotation, request_annotation, response_annotation
+from .vocabulary import meta
 
 __all__ = ["render_package"]
 
@@ -70,7 +72,7 @@ def _describe(spec: FieldSpec, kind: str) -> str:
             notes.append("required, sent empty when not given")
         if spec.allow_empty and not spec.empty_ok:
             notes.append('`""` is sent as `key=`')
-        elif spec.required and spec.default is None:
+        elif spec.required and spec.default is None and not spec.empty_ok:
             notes.append("required")
         if spec.default is not None:
             notes.append(f"default `{spec.default}`")
@@ -81,6 +83,101 @@ def _describe(spec: FieldSpec, kind: str) -> str:
         if spec.decision:
             notes.append(f"see {spec.decision}")
     return f"{spec.name}: {parts[0]} ({'; '.join(notes)})."
+
+
+_DOC_WIDTH = 92
+_D = "    "
+
+
+def _wrap(text: str, indent: str, hang: str = _D) -> list[str]:
+    """`text` wrapped to the docstring width, continuation lines hanging under `indent + hang`."""
+    return textwrap.wrap(
+        text,
+        width=_DOC_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _arg(spec: FieldSpec, indent: str) -> list[str]:
+    """One `Args:` entry: the field's name, its Python type, and what it means."""
+    described = _describe(spec, "request")
+    text = f"{spec.name} ({params_annotation(spec)}):{described[len(spec.name) + 1 :]}"
+    return _wrap(text, indent)
+
+
+def _fields_args(schema: SchemaSpec, endpoint: EndpointSpec) -> list[str]:
+    """The `**fields` entry: every keyword argument, per model where several share the call."""
+    names = endpoint.request
+    if len(names) == 1:
+        lines = _wrap(f"**fields: Instead of `data`, the fields of a `{names[0]}`:", _D)
+        for spec in schema.model(names[0]).fields:
+            lines += _arg(spec, _D * 2)
+        return lines
+    lines = _wrap(
+        "**fields: Instead of `data`, the fields of one of the models as keywords; the "
+        "constant among them says which:",
+        _D,
+    )
+    for name in names:
+        model = schema.model(name)
+        constants = [f"{f.name}={f.value!r}" for f in model.fields if f.type == "constant"]
+        lines += _wrap(f"`{name}`{f' ({constants[0]})' if constants else ''}:", _D * 2)
+        for spec in model.fields:
+            lines += _arg(spec, _D * 3)
+    return lines
+
+
+def method_doc(schema: SchemaSpec, endpoint: EndpointSpec, notes: list[str]) -> str:
+    """The docstring of one resource method: what it does, Args, Returns, Raises, retries."""
+    lines = [f"{endpoint.summary.rstrip('.')}.", ""]
+    lines += _wrap(f"{'; '.join(notes)}.", "", "")
+    lines += [""]
+    lines += _wrap(f"Retry policy `{endpoint.retry}`: {meta.retry_words(endpoint.retry)}", "", "")
+    lines += ["", "Args:"]
+    for spec in endpoint.path_params:
+        lines += _arg(spec, _D)
+    if len(endpoint.request) == 1:
+        lines += _wrap(
+            f"data: A `{endpoint.request[0]}`, or a mapping of its fields (Python or wire "
+            "names, documented aliases, nested models as mappings or prefixed keys). Give "
+            "this or the fields as keywords.",
+            _D,
+        )
+    elif endpoint.request:
+        either = ", ".join(f"`{name}`" for name in endpoint.request)
+        lines += _wrap(
+            f"data: One of {either}, or a mapping of its fields (Python or wire names) "
+            "with the constant that tells the models apart.",
+            _D,
+        )
+    lines += _wrap(
+        "options: Overrides for this call (`timeout`, `max_retries`, `end_user_ip`, "
+        "`extra_params`); None uses the client's settings.",
+        _D,
+    )
+    if endpoint.request:
+        lines += _fields_args(schema, endpoint)
+    lines += ["", "Returns:"]
+    response = endpoint.response or "ResponseModel"
+    answer = (
+        f"A list of `{response}`, one per record the API answered"
+        if endpoint.many
+        else f"The `{response}` the API answered"
+    )
+    lines += _wrap(f"{answer}: every documented field typed, anything else in `extra`.", _D, "")
+    lines += ["", "Raises:"]
+    for names, when in meta.raises_of(endpoint):
+        lines += _wrap(f"{names}: {when}", _D)
+    return (
+        "\n".join(f"{_I8}{line}" if line and index else line for index, line in enumerate(lines))
+        + f"\n{_I8}"
+    )
+
+
+_I8 = " " * 8
 
 
 class _ModelView:
@@ -144,7 +241,11 @@ class _ModelView:
 
 class _EndpointView:
     def __init__(
-        self, resource: ResourceSpec, endpoint: EndpointSpec, keyword_models: set[str]
+        self,
+        schema: SchemaSpec,
+        resource: ResourceSpec,
+        endpoint: EndpointSpec,
+        keyword_models: set[str],
     ) -> None:
         self.name = endpoint.name
         self.const = f"{resource.resource.upper()}_{endpoint.name.upper()}"
@@ -203,12 +304,12 @@ class _EndpointView:
         where = f"`{endpoint.method} {endpoint.path}`"
         if endpoint.doc_path:
             where += f" (the docs say `{endpoint.doc_path}`)"
-        notes = [where, f"retry policy `{endpoint.retry}`"]
+        notes = [where]
         if not endpoint.documented:
             notes.append("not in the published docs: called by the official clients")
         if endpoint.decision:
             notes.append(f"see {endpoint.decision}")
-        self.doc = f"{endpoint.summary.rstrip('.')}.\n\n        {'; '.join(notes)}.\n        "
+        self.doc = method_doc(schema, endpoint, notes)
         request = "(" + "".join(f"{r}, " for r in endpoint.request) + ")"
         path_params = "(" + "".join(f"{_field_meta(p)}, " for p in endpoint.path_params) + ")"
         self.meta = (
@@ -313,7 +414,9 @@ def render_module(schema: SchemaSpec, resource: ResourceSpec) -> str:
     keyword_models = _keyword_models(resource)
     for view in model_views:
         view.has_keywords = view.name in keyword_models
-    endpoint_views = [_EndpointView(resource, e, keyword_models) for e in resource.endpoints]
+    endpoint_views = [
+        _EndpointView(schema, resource, e, keyword_models) for e in resource.endpoints
+    ]
     all_names = _public_names(resource)
     namespace = (
         f"ec.crm.{resource.resource}"

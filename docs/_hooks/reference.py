@@ -35,8 +35,15 @@ from typing import Any
 import attrs
 
 from econtract_async._generated import ENDPOINTS, MODELS
-from econtract_async._meta import EndpointMeta, FieldMeta, ModelMeta, WireField, flatten
-from econtract_async._retry import _GATEWAY, _REFUSED
+from econtract_async._meta import (
+    EndpointMeta,
+    FieldMeta,
+    ModelMeta,
+    WireField,
+    flatten,
+    raises_of,
+)
+from econtract_async._meta import retry_words as _retry_words
 
 __all__ = [
     "CRM_PHP_CALLS",
@@ -480,54 +487,20 @@ def call_forms(endpoint: EndpointMeta) -> list[str]:
 
 
 def retry_words(endpoint: EndpointMeta, up: str) -> str:
-    """The endpoint's retry policy (`schema/` `retry:`) in words; statuses from `_retry`."""
-    transient = ", ".join(str(s) for s in sorted(_REFUSED | _GATEWAY))
-    refused = ", ".join(str(s) for s in sorted(_REFUSED))
+    """The endpoint's retry policy (`schema/` `retry:`) in words, linked to the policy table.
+
+    The words are the ones the method's docstring shows (`econtract_async._meta.retry_words`).
+    """
     link = f"[`{endpoint.retry}`]({up}errors.md#what-is-retried)"
-    if endpoint.retry == "unsafe":
-        return (
-            f"{link}: a repeat could store the record twice, so it is retried only when the "
-            "request certainly never reached the server (connect failure, connect or pool "
-            f"timeout) or the server refused the work (HTTP {refused}). A read timeout, a "
-            "connection lost after sending, or a 5xx from a gateway or the app raises at once: "
-            "the record may exist, so check before sending again."
-        )
-    why = (
-        "the CRM finds and updates an existing record, so a repeat makes no second one"
-        if endpoint.retry == "deduplicated"
-        else "repeating it changes nothing"
-    )
-    return (
-        f"{link}: {why}. Retried (up to `max_retries`, 2 by default, with backoff) after "
-        f"connect errors, timeouts, broken connections and HTTP {transient}."
-    )
+    return f"{link}: {_retry_words(endpoint.retry)}"
 
 
 def raises(endpoint: EndpointMeta) -> list[str]:
-    """The errors the call raises, and when: one Markdown list item each."""
-    api = "CRM" if endpoint.api == "crm" else "product API"
-    credentials = "AB_CRM_ID/AB_CRM_KEY" if endpoint.api == "crm" else "the product key and secret"
-    items: list[str] = []
-    if endpoint.path_params or endpoint.request:
-        items.append(
-            "`ValidationError`: before anything is sent, when a parameter breaks a rule of the "
-            "table above; every bad field is named at once."
-        )
-    items.append(f"`ConfigurationError`: the client has no {api} credentials.")
-    if endpoint.path_params:
-        items.append(f"`NotFoundError` (404): the {api} has no record with this id.")
-    replay = "; also a replayed signature" if endpoint.api == "product" else ""
-    items += [
-        f"`BadRequestError` (400): the {api} refused the parameters{replay}.",
-        f"`AuthenticationError` (401): the {api} refused {credentials}.",
-        "`RateLimitError` (429) and `ServerError` (5xx): still failing after the retries the "
-        "policy below allows (500 is never retried).",
-        "`ConnectError`, `RequestTimeoutError`, `ConnectionLostError`: no answer, after the "
-        "allowed retries; `may_have_reached_server` says whether the call may have had effect.",
-        "`ResponseDecodingError`: the answer is not JSON or not the documented shape.",
-        "`ClientClosedError`: the client was already closed.",
+    """The errors the call raises, and when: one Markdown list item each, as in its docstring."""
+    return [
+        f"- {', '.join(f'`{name}`' for name in names.split(', '))}: {when}"
+        for names, when in raises_of(endpoint)
     ]
-    return [f"- {item}" for item in items]
 
 
 def _endpoint_section(endpoint: EndpointMeta, anchors: dict[str, str], up: str) -> list[str]:

@@ -17,6 +17,8 @@ from typing import Any, Generic, Literal, TypeVar
 import attrs
 
 __all__ = [
+    "GATEWAY_STATUSES",
+    "REFUSED_STATUSES",
     "Api",
     "EndpointDef",
     "EndpointMeta",
@@ -28,6 +30,8 @@ __all__ = [
     "RetryPolicy",
     "WireField",
     "flatten",
+    "raises_of",
+    "retry_words",
 ]
 
 M = TypeVar("M")
@@ -36,6 +40,12 @@ M = TypeVar("M")
 Api = Literal["crm", "product"]
 RetryPolicy = Literal["safe", "deduplicated", "unsafe"]
 ModelKind = Literal["request", "response", "group"]
+
+REFUSED_STATUSES = frozenset({429, 503})
+"""Statuses that say the server refused the work (nothing stored): retried under every policy.
+`econtract_async._retry.judge` decides with these; the words below describe them."""
+GATEWAY_STATUSES = frozenset({502, 504})
+"""Statuses from a gateway that gave up (the application may have run): retried unless `unsafe`."""
 
 
 @attrs.frozen
@@ -173,3 +183,64 @@ def flatten(
                 WireField(prefix + field.wire, field_path, field, required and field.required)
             )
     return tuple(out)
+
+
+def retry_words(policy: RetryPolicy) -> str:
+    """An endpoint's retry policy in words, for its docstring and its reference section.
+
+    The statuses come from the sets `_retry.judge` uses, so the words cannot drift from the rule.
+    """
+    transient = ", ".join(str(s) for s in sorted(REFUSED_STATUSES | GATEWAY_STATUSES))
+    refused = ", ".join(str(s) for s in sorted(REFUSED_STATUSES))
+    if policy == "unsafe":
+        return (
+            "a repeat could store the record twice, so it is retried only when the "
+            "request certainly never reached the server (connect failure, connect or pool "
+            f"timeout) or the server refused the work (HTTP {refused}). A read timeout, a "
+            "connection lost after sending, or a 5xx from a gateway or the app raises at once: "
+            "the record may exist, so check before sending again."
+        )
+    why = (
+        "the CRM finds and updates an existing record, so a repeat makes no second one"
+        if policy == "deduplicated"
+        else "repeating it changes nothing"
+    )
+    return (
+        f"{why}. Retried (up to `max_retries`, 2 by default, with backoff) after "
+        f"connect errors, timeouts, broken connections and HTTP {transient}."
+    )
+
+
+def raises_of(endpoint: EndpointDef[Any]) -> tuple[tuple[str, str], ...]:
+    """The errors a call raises, and when: `(exception names, when)`, for docstring and reference."""
+    api = "CRM" if endpoint.api == "crm" else "product API"
+    credentials = "AB_CRM_ID/AB_CRM_KEY" if endpoint.api == "crm" else "the product key and secret"
+    items: list[tuple[str, str]] = []
+    if endpoint.path_params or endpoint.request:
+        items.append(
+            (
+                "ValidationError",
+                "before anything is sent, when a parameter breaks a rule; every bad field "
+                "is named at once.",
+            )
+        )
+    items.append(("ConfigurationError", f"the client has no {api} credentials."))
+    if endpoint.path_params:
+        items.append(("NotFoundError", f"(404) the {api} has no record with this id."))
+    replay = "; also a replayed signature" if endpoint.api == "product" else ""
+    items += [
+        ("BadRequestError", f"(400) the {api} refused the parameters{replay}."),
+        ("AuthenticationError", f"(401) the {api} refused {credentials}."),
+        (
+            "RateLimitError, ServerError",
+            "(429, 5xx) still failing after the retries the policy allows (500 is never retried).",
+        ),
+        (
+            "ConnectError, RequestTimeoutError, ConnectionLostError",
+            "no answer, after the allowed retries; `may_have_reached_server` says whether "
+            "the call may have had effect.",
+        ),
+        ("ResponseDecodingError", "the answer is not JSON or not the documented shape."),
+        ("ClientClosedError", "the client was already closed."),
+    ]
+    return tuple(items)

@@ -36,12 +36,12 @@ from ._exceptions import (
     ResponseDecodingError,
     TransportError,
 )
-from ._meta import RetryPolicy
+from ._meta import GATEWAY_STATUSES, REFUSED_STATUSES, RetryPolicy
 
 __all__ = ["RetryConfig", "Verdict", "judge"]
 
-_REFUSED = frozenset({429, 503})
-_GATEWAY = frozenset({502, 504})
+_REFUSED = REFUSED_STATUSES
+_GATEWAY = GATEWAY_STATUSES
 
 
 class Verdict(enum.StrEnum):
