@@ -433,7 +433,7 @@ class EcontractClient:
                 code = response.status_code
                 if 200 <= code < 300:
                     self._log(logging.DEBUG, describe, code, started, None)
-                    return parse_json(response, describe)
+                    return parse_json(response, describe, scrub)
                 raise error_for(response, describe(), scrub)
             except EcontractError as error:
                 status = getattr(error, "status_code", None)
