@@ -372,7 +372,7 @@ class EcontractClient:
         ip = self._end_user_ip
         retries, timeout = self._max_retries, self._timeout
         if options is not None:
-            params.extend((k, format_value(v)) for k, v in options.extra_params.items())
+            params.extend(options.extra_pairs)
             ip = options.end_user_ip or ip
             if options.max_retries is not None:
                 retries = options.max_retries
