@@ -204,7 +204,7 @@ class TestCrm:
 
         assert isinstance(first, Recommendation)
         assert first == again
-        assert first.extra["comparison_id"] == 901
+        assert first.extra["comparison_id"] == "901"  # untyped ids stay text (D-105)
         assert first.extra["recommendations"]
         assert renewal.extra["renewal"] is True
         assert renewal != first
