@@ -229,7 +229,7 @@ class TestProductApi:
         answer = await ec.products.is_available_at(1, zip=zip_code)
 
         assert isinstance(answer, PostcodeAvailability)
-        assert answer.extra["available"] is getattr(product.availability, region)
+        assert answer.available is getattr(product.availability, region)
         assert answer.extra["zip"] == zip_code
 
     async def test_price_breakdown_lists_every_price_component(
