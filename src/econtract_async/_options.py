@@ -22,9 +22,7 @@ from ._exceptions import ConfigurationError
 
 __all__ = ["CREDENTIAL_PARAMS", "ExtraValue", "RequestOptions", "encode_extra"]
 
-ExtraValue: TypeAlias = (
-    "str | int | float | bool | datetime.date | Sequence[ExtraValue] | Mapping[str, ExtraValue] | None"
-)
+ExtraValue: TypeAlias = "str | int | float | bool | datetime.date | Sequence[ExtraValue] | Mapping[str, ExtraValue] | None"
 """What `extra_params` accepts: scalars, `None` (left out), and lists and maps of them."""
 
 CREDENTIAL_PARAMS = frozenset(

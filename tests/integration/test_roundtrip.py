@@ -230,9 +230,7 @@ async def product_extras(ec: EcontractClient, live: LiveSandbox) -> None:
     """Availability by postal code and the price breakdown of a listed product."""
     (product,) = await ec.products.list(cat="electricity", lang="nl", limit=1)
     available = await ec.products.is_available_at(product.product_id, lang="nl", zip="3500")
-    assert available.available is bool(
-        product.availability and product.availability.flanders
-    )
+    assert available.available is bool(product.availability and product.availability.flanders)
     breakdown = await ec.products.price_breakdown(product.product_id, lang="nl")
     assert breakdown.extra["monthly"] == (product.price.monthly if product.price else None)
 

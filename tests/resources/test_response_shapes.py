@@ -75,9 +75,11 @@ def check_model(model: Any, expected: dict[str, Any], cls: type[Any]) -> None:
         assert model.extra == expected["extra"]
     else:
         assert model.extra == {}
-    untouched = {f.name for f in attrs.fields(cls)} - {"extra"} - {
-        p.split(".")[0] for p in expected.get("attrs", {})
-    }
+    untouched = (
+        {f.name for f in attrs.fields(cls)}
+        - {"extra"}
+        - {p.split(".")[0] for p in expected.get("attrs", {})}
+    )
     for name in untouched:
         assert getattr(model, name) is None, name
 
