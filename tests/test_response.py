@@ -19,7 +19,9 @@ from econtract_async import (
     ResponseDecodingError,
     ServerError,
 )
+from econtract_async._meta import RetryPolicy
 from econtract_async._response import api_message
+from econtract_async._retry import Verdict, judge
 
 STATUSES = [
     (400, BadRequestError),
@@ -250,3 +252,9 @@ class TestApiMessage:
         """Unknown text is kept as it is, cut at 500 characters."""
         assert api_message("  Bad Gateway ") == "Bad Gateway"
         assert len(api_message("x" * 2000)) == 500
+
+
+@pytest.mark.parametrize("policy", ["safe", "deduplicated", "unsafe"])
+def test_an_error_body_is_final_for_every_policy(policy: RetryPolicy) -> None:
+    """Refused as asked: never retried, and never an unknown outcome, even for a lead."""
+    assert judge(policy, ErrorBodyError(200, "Parameter sg is required")) is Verdict.FAILED
