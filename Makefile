@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Reinstall (and so regenerate) whenever the project definition, schema or generator changes.
 INPUTS := pyproject.toml $(shell find schema codegen -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: install test check regen demo docs bench bench-smoke clean
+.PHONY: install test check regen regen-golden demo docs bench bench-smoke clean
 
 $(STAMP): $(INPUTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ check: install  ## format, lint, strict typing, and generated code up to date
 
 regen: install  ## regenerate src/econtract_async/_generated/ from schema/
 	$(PY) -m codegen
+
+GOLDEN := tests/codegen/golden
+regen-golden: install  ## rewrite the golden test's expected module from its fixture schema (review the diff)
+	$(PY) -m codegen --schema $(GOLDEN)/schema --emit crm/golden.py > $(GOLDEN)/golden.py.expected
 
 demo: install  ## the main job: bulk-import examples/leads.csv into the embedded sandbox, then resume
 	$(PY) examples/demo.py

@@ -18,27 +18,39 @@ from pathlib import Path
 
 from ._common import ROOT, Table, load, machine, pin_client, unpin
 
-FIGURES = ("bulk", "cpu", "codec", "imports", "memory")
+FIGURES = ("bulk", "throughput", "cpu", "codec", "imports", "memory", "catalogue")
 
 
 def _plan(smoke: bool, repetitions: int | None) -> dict[str, Callable[[], list[Table]]]:
-    from . import codec, imports, memory, transport
+    from . import catalogue, codec, imports, memory, transport
 
     reps = repetitions or (2 if smoke else 5)
     if smoke:
         return {
             "bulk": lambda: [transport.bulk_table([2, 4], 2, 2, 0.02, reps)],
+            "throughput": lambda: transport.throughput_table([2, 4], 2, 0.02, reps),
             "cpu": lambda: [transport.cpu_table(20, 4, reps)],
-            "codec": lambda: [codec.decode_table(20, reps), codec.encode_table(20, reps)],
+            "codec": lambda: [
+                codec.decode_table(20, reps),
+                codec.encode_table(20, reps),
+                codec.coerce_table(20, reps),
+            ],
             "imports": lambda: [imports.import_table(reps)],
             "memory": lambda: [memory.memory_table(50, 200, 1)],
+            "catalogue": lambda: catalogue.tables(smoke=True, repetitions=reps),
         }
     return {
         "bulk": lambda: [transport.bulk_table([16, 64, 256], 6, 25, 0.02, reps)],
+        "throughput": lambda: transport.throughput_table([16, 64, 256], 6, 0.02, reps),
         "cpu": lambda: [transport.cpu_table(3000, 16, reps)],
-        "codec": lambda: [codec.decode_table(1000, reps), codec.encode_table(1000, reps)],
+        "codec": lambda: [
+            codec.decode_table(1000, reps),
+            codec.encode_table(1000, reps),
+            codec.coerce_table(1000, reps),
+        ],
         "imports": lambda: [imports.import_table(max(reps, 7))],
         "memory": lambda: [memory.memory_table(10_000, 100_000, reps)],
+        "catalogue": lambda: catalogue.tables(smoke=False, repetitions=reps),
     }
 
 
@@ -52,6 +64,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     out = args.out or ROOT / "docs" / "benchmarks.md"
+    from . import transport
+
+    transport.CHART = out.with_name("throughput.svg")  # beside the page that shows it
     plan = _plan(args.smoke, args.repetitions)
     load_before = load()
     started = time.perf_counter()

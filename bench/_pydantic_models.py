@@ -3,6 +3,7 @@
 No `from __future__ import annotations`: pydantic resolves these annotations at runtime.
 """
 
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
@@ -76,3 +77,42 @@ class Product(Base):
 def products() -> TypeAdapter[list[Product]]:
     """The adapter for a list of products."""
     return TypeAdapter(list[Product])
+
+
+class LeadAddress(Base):
+    street: str
+    nr: str
+    postal_code: str
+    city: str
+    country: str
+
+
+class Lead(Base):
+    """The anchor for the CSV-row figure: the third-party lead's typed fields, lax mode."""
+
+    gender: int | None = None
+    segment: int | None = None
+    first_name: str
+    last_name: str
+    birthdate: date | None = None
+    cellphone: str | None = None
+    cellphone_country: str | None = None
+    landline: str | None = None
+    landline_country: str | None = None
+    email: str
+    language: str
+    producttype_id: int | None = None
+    supplier_id: int | None = None
+    product_id: int | None = None
+    affiliate_id: int | None = None
+    remarks: str | None = None
+    address: LeadAddress | None = None
+    batch: str | None = None
+    call_at: datetime | None = None
+
+
+def lead_row_model(row: dict[str, str]) -> Lead:
+    """A lead from a CSV row, the `address_` columns grouped first (pydantic has no prefixes)."""
+    data: dict[str, Any] = {k: v for k, v in row.items() if not k.startswith("address_")}
+    data["address"] = {k[8:]: v for k, v in row.items() if k.startswith("address_")}
+    return Lead.model_validate(data)

@@ -70,7 +70,7 @@ def generate(schema_dir: Path = DEFAULT_SCHEMA, out_dir: Path = DEFAULT_OUT) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m codegen [--schema DIR] [--out DIR] [--check] [--check-schema]`."""
+    """`python -m codegen [--schema DIR] [--out DIR] [--check] [--check-schema] [--emit FILE]`."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
@@ -78,8 +78,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--check", action="store_true", help="fail when --out is stale")
     parser.add_argument("--check-schema", action="store_true", help="only load and check the YAML")
+    parser.add_argument(
+        "--emit", metavar="FILE", help="print one generated file (e.g. crm/golden.py), write none"
+    )
     args = parser.parse_args(argv)
     try:
+        if args.emit:
+            sources = render_sources(args.schema)
+            if args.emit not in sources:
+                print(f"no generated file {args.emit!r}: {', '.join(sources)}", file=sys.stderr)
+                return 1
+            sys.stdout.write(sources[args.emit])
+            return 0
         if args.check_schema:
             schema = load_schema(args.schema)
             print(f"schema OK: {len(schema.resources)} resources, digest {schema.digest[:12]}")

@@ -20,18 +20,15 @@ from .spec import (
     SchemaProblem,
     SchemaSpec,
 )
+from .vocabulary import vocabulary
 
 __all__ = ["SCALAR_TYPES", "TYPES", "SchemaError", "load_schema", "schema_digest"]
 
-SCALAR_TYPES = frozenset(
-    {
-        "string", "integer", "number", "boolean", "date", "datetime", "email", "phone",
-        "language", "country", "ean", "iban", "bic", "vat_be", "postal_code", "house_number",
-        "ip_address", "url", "code", "enum",
-    }
-)  # fmt: skip
-TYPES = SCALAR_TYPES | {"list", "model", "map", "json", "constant"}
+SCALAR_TYPES = frozenset(vocabulary.VOCABULARY)
+"""The scalar types: exactly the runtime vocabulary's (`econtract_async._vocabulary`)."""
+TYPES = SCALAR_TYPES | frozenset(vocabulary.STRUCTURAL_TYPES)
 RESPONSE_ONLY_TYPES = frozenset({"map", "json"})
+_BASE_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
 RESOURCE_KEYS = {
     "api",
@@ -41,11 +38,11 @@ RESOURCE_KEYS = {
     "documented",
     "models",
     "endpoints",
-    "extends",
+    "base",
 }
 MODEL_KEYS = {"kind", "description", "source", "status", "include", "fields"}
 FIELD_KEYS = {
-    "wire", "name", "label", "type", "required", "empty_ok", "description", "aliases",
+    "wire", "name", "label", "type", "required", "empty_ok", "allow_empty", "description", "aliases",
     "decision", "derived", "default", "value", "values", "code", "item", "one_or_many",
     "model", "prefix", "min", "max", "min_length", "max_length", "pattern",
 }  # fmt: skip
@@ -53,7 +50,7 @@ ENDPOINT_KEYS = {
     "method", "path", "summary", "path_params", "request", "response", "many", "retry",
     "decision", "documented", "doc_path",
 }  # fmt: skip
-OVERRIDE_KEYS = {"required", "description", "decision", "empty_ok", "label"}
+OVERRIDE_KEYS = {"required", "description", "decision", "empty_ok", "allow_empty", "label"}
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 _MODEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _DECISION = re.compile(r"^D-\d{3}$")
@@ -174,6 +171,20 @@ class _Loader:
         if ftype in {"model", "map"} and not isinstance(data.get("model"), str):
             self.problem(file, f"{path}.model", f"a {ftype} field needs `model`")
             ok = False
+        if ftype == "constant" and kind == "response":
+            self.problem(file, f"{path}.type", "'constant' is only allowed in request models")
+            ok = False
+        if (
+            data.get("allow_empty")
+            and ftype in SCALAR_TYPES
+            and not vocabulary.VOCABULARY[ftype].text
+        ):
+            self.problem(
+                file,
+                f"{path}.allow_empty",
+                f"an explicit empty value is not a {ftype}: only text types allow it",
+            )
+            ok = False
         if ftype in RESPONSE_ONLY_TYPES and kind != "response":
             self.problem(file, f"{path}.type", f"{ftype!r} is only allowed in response models")
             ok = False
@@ -195,6 +206,7 @@ class _Loader:
             type=ftype,
             required=bool(data.get("required", False)),
             empty_ok=bool(data.get("empty_ok", False)),
+            allow_empty=bool(data.get("allow_empty", False)),
             label=str(data.get("label", "")),
             description=str(data.get("description") or ""),
             aliases=tuple(data.get("aliases") or ()),
@@ -304,7 +316,9 @@ class _Loader:
                         "nested request models must be groups",
                     )
 
-    def endpoint(self, file: str, name: str, data: Any, documented: bool) -> EndpointSpec | None:
+    def endpoint(
+        self, file: str, name: str, data: Any, documented: bool, api: str, resource: str
+    ) -> EndpointSpec | None:
         key_path = f"endpoints.{name}"
         if not self.check_keys(
             file, key_path, data, ENDPOINT_KEYS, {"method", "path", "summary", "retry"}
@@ -352,6 +366,9 @@ class _Loader:
         if not ok:
             return None
         return EndpointSpec(
+            api=api,  # type: ignore[arg-type]  # checked against {"crm", "product"} on load
+            resource=resource,
+            schema_file=file,
             name=name,
             method=data["method"],
             path=data["path"],
@@ -405,16 +422,26 @@ class _Loader:
                     kind=body["kind"],
                     description=" ".join(str(body["description"]).split()),
                     fields=fields,
-                    file=rel,
+                    schema_file=rel,
                     source=str(body.get("source", "")),
                     status=str(body.get("status", "available")),
                 )
                 self.check_references(rel, model)
                 models.append(model)
             documented = bool(data.get("documented", True))
+            base = data.get("base")
+            if base is not None and not _BASE_NAME.match(str(base)):
+                self.problem(
+                    rel,
+                    "base",
+                    f"{base!r} is not a class name: name a class of econtract_async._resource_bases",
+                )
+                base = None
             endpoints = []
             for name, body in (data.get("endpoints") or {}).items():
-                spec = self.endpoint(rel, name, body, documented)
+                spec = self.endpoint(
+                    rel, name, body, documented, data["api"], str(data["resource"])
+                )
                 if spec is not None:
                     endpoints.append(spec)
             resources.append(
@@ -427,7 +454,7 @@ class _Loader:
                     documented=documented,
                     models=tuple(models),
                     endpoints=tuple(endpoints),
-                    extends=data.get("extends"),
+                    base=base,
                 )
             )
         if self.problems:

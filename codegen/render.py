@@ -7,8 +7,9 @@ from typing import Any
 
 import jinja2
 
+from .behaviour import build_method, check_method, decode_method, encode_method, keys_of
 from .spec import EndpointSpec, FieldSpec, ModelSpec, ResourceSpec, SchemaSpec
-from .typemap import request_annotation, response_annotation
+from .typemap import params_annotation, request_annotation, response_annotation
 
 __all__ = ["render_package"]
 
@@ -21,7 +22,7 @@ _ENV = jinja2.Environment(
 )
 
 _FIELD_DEFAULTS: dict[str, Any] = {
-    "required": False, "empty_ok": False, "label": "", "description": "", "aliases": (),
+    "required": False, "empty_ok": False, "allow_empty": False, "label": "", "description": "", "aliases": (),
     "decision": None, "derived": None, "default": None, "value": None, "values": (),
     "code": None, "item": None, "one_or_many": False, "model": None, "prefix": "",
     "min": None, "max": None, "min_length": None, "max_length": None, "pattern": None,
@@ -58,6 +59,8 @@ def _describe(spec: FieldSpec, kind: str) -> str:
             notes.append(f"always `{spec.value}`")
         elif spec.required and spec.empty_ok:
             notes.append("required, sent empty when not given")
+        if spec.allow_empty and not spec.empty_ok:
+            notes.append('`""` is sent as `key=`')
         elif spec.required and spec.default is None:
             notes.append("required")
         if spec.default is not None:
@@ -72,7 +75,9 @@ def _describe(spec: FieldSpec, kind: str) -> str:
 
 
 class _ModelView:
-    def __init__(self, model: ModelSpec, schema_file: str) -> None:
+    def __init__(
+        self, schema: SchemaSpec, model: ModelSpec, schema_file: str, patterns: list[str]
+    ) -> None:
         self.name = model.name
         self.is_request = model.kind in {"request", "group"}
         self.doc = model.description
@@ -80,6 +85,9 @@ class _ModelView:
         self.attributes = [_describe(f, kind) for f in model.fields]
         self.body: list[str] = []
         self.params: list[str] = []
+        self.keywords: list[str] = []
+        self.methods: list[list[str]] = []
+        self.has_keywords = False
         if self.is_request:
             for spec in model.fields:
                 ann = request_annotation(spec)
@@ -87,23 +95,35 @@ class _ModelView:
                     self.body.append(
                         f"{spec.name}: {ann} = attrs.field(init=False, default={spec.value!r})"
                     )
+                    self.keywords.append(f"{spec.name}: Required[{ann}]")
                     continue
+                param = params_annotation(spec)
                 if spec.default is not None:
                     self.body.append(f"{spec.name}: {ann} = {spec.default!r}")
-                    self.params.append(f"{spec.name}: {ann}")
+                    self.params.append(f"{spec.name}: {param}")
                 elif spec.required and not spec.empty_ok:
                     self.body.append(f"{spec.name}: {ann}")
-                    self.params.append(f"{spec.name}: Required[{ann}]")
+                    self.params.append(f"{spec.name}: Required[{param}]")
                 else:
                     self.body.append(f"{spec.name}: {ann} | None = None")
-                    self.params.append(f"{spec.name}: {ann} | None")
+                    self.params.append(f"{spec.name}: {param} | None")
+            keys = keys_of(schema, model)
+            self.methods = [
+                check_method(model, patterns),
+                build_method(schema, model),
+                encode_method(schema, model),
+            ]
         else:
             for spec in model.fields:
                 self.body.append(f"{spec.name}: {response_annotation(spec)} | None = None")
             self.body.append("extra: dict[str, Any] = attrs.field(factory=dict)")
             self.attributes.append(
-                "extra: Every field the server sent that the schema does not describe."
+                "extra: Every field the server sent that the schema does not describe, and every "
+                "value that did not fit its field's type."
             )
+            keys = list(dict.fromkeys(k for f in model.fields for k in (f.wire, *f.aliases)))
+            self.methods = [decode_method(model)]
+        self.keys = "frozenset({" + "".join(f"{k!r}, " for k in keys) + "})"
         fields = ", ".join(_field_meta(f) for f in model.fields)
         self.meta = (
             f"ModelMeta(name={model.name!r}, kind={model.kind!r}, description={model.description!r}, "
@@ -113,7 +133,9 @@ class _ModelView:
 
 
 class _EndpointView:
-    def __init__(self, resource: ResourceSpec, endpoint: EndpointSpec) -> None:
+    def __init__(
+        self, resource: ResourceSpec, endpoint: EndpointSpec, keyword_models: set[str]
+    ) -> None:
         self.name = endpoint.name
         self.const = f"{resource.resource.upper()}_{endpoint.name.upper()}"
         args = [f"{p.name}: {request_annotation(p)}" for p in endpoint.path_params]
@@ -133,6 +155,23 @@ class _EndpointView:
         args.append("*")
         args.append("options: RequestOptions | None = None")
         self.overloads: list[list[str]] = []
+        if len(endpoint.request) > 1:
+            # One overload per model: its keyword arguments, with the constant that tells the
+            # models apart (`producttype`, `lead_type`) required, or the model's own fields.
+            head = [f"{p.name}: {request_annotation(p)}" for p in endpoint.path_params]
+            tail = ["*", "options: RequestOptions | None = None"]
+            either = " | ".join(endpoint.request)
+            self.overloads = [[*head, f"data: {either} | Mapping[str, Any]", "/", *tail]]
+            # Models told apart by a constant first; a model without one takes the rest.
+            ordered = sorted(endpoint.request, key=lambda name: name not in keyword_models)
+            for model in ordered:
+                typed = f"{model}Keywords" if model in keyword_models else f"{model}Params"
+                self.overloads.append(
+                    [*head, "data: None = None", "/", *tail, f"**fields: Unpack[{typed}]"]
+                )
+            args[-4] = f"data: {either} | Mapping[str, Any] | None = None"
+            args.append("**fields: Any")
+            self.fields = "fields"
         if len(endpoint.request) == 1:
             # One signature cannot say "a model, or keyword arguments": mypy would demand the
             # required keywords even when a model is given. Two overloads say it exactly.
@@ -190,31 +229,60 @@ def _class_name(resource: ResourceSpec) -> str:
 
 
 def _imports(schema: SchemaSpec, resource: ResourceSpec, models: list[ModelSpec]) -> list[str]:
-    lines = ["import builtins", "import datetime", "from collections.abc import Mapping, Sequence"]
-    lines.append("from typing import Any, Literal, Required, TypedDict, Unpack, overload")
+    """Only the hand-written runtime base and other generated modules: generated code is a leaf."""
+    lines = [
+        "import builtins",
+        "import datetime",
+        "import re",
+        "from collections.abc import Mapping, Sequence",
+    ]
+    lines.append(
+        "from typing import Any, ClassVar, Literal, Required, Self, TypedDict, Unpack, overload"
+    )
     lines += ["", "import attrs", ""]
+    lines.append("from ... import _checks as _c")
+    lines.append("from ... import _decode as _d")
+    lines.append("from ... import _vocabulary as _v")
+    lines.append("from ..._exceptions import FieldError")
     lines.append("from ..._meta import EndpointMeta, FieldMeta, ModelMeta")
-    lines.append("from ..._model import RequestModel, ResponseModel")
+    lines.append("from ..._model import Flat, RequestModel, ResponseModel, unknown_keys")
     lines.append("from ..._options import RequestOptions")
     lines.append("from ..._resource import Resource")
-    if resource.extends:
-        module, _, name = resource.extends.partition(":")
-        lines.append(f"from {module} import {name}")
+    if resource.base:
+        lines.append(f"from ..._resource_bases import {resource.base}")
+    lines.append("from ..._validation import Unverified")
     local = {m.name for m in resource.models}
     external: dict[str, set[str]] = {}
     names: set[str] = set()
     for model in models:
-        names.update(f.model for f in model.fields if f.model)
+        for f in model.fields:
+            if f.model:
+                names.add(f.model)
+                if f.type == "model" and model.kind != "response":
+                    names.add(f"{f.model}Params")
     for endpoint in resource.endpoints:
         names.update(endpoint.request)
         if endpoint.response:
             names.add(endpoint.response)
+    local |= {f"{m.name}Params" for m in resource.models}
     for name in sorted(names - local):
-        home = schema.home(name)
+        home = schema.home(name.removesuffix("Params") if name.endswith("Params") else name)
         external.setdefault(f"..{_module_path(home)}", set()).add(name)
     for module in sorted(external):
         lines.append(f"from {module} import {', '.join(sorted(external[module]))}")
     return lines
+
+
+def _keyword_models(resource: ResourceSpec) -> set[str]:
+    """Models of multi-model endpoints with a constant: they get a `...Keywords` TypedDict."""
+    models = {m.name: m for m in resource.models}
+    return {
+        name
+        for endpoint in resource.endpoints
+        if len(endpoint.request) > 1
+        for name in endpoint.request
+        if name in models and any(f.type == "constant" for f in models[name].fields)
+    }
 
 
 def _public_names(resource: ResourceSpec) -> list[str]:
@@ -222,6 +290,7 @@ def _public_names(resource: ResourceSpec) -> list[str]:
     return sorted(
         [m.name for m in models]
         + [f"{m.name}Params" for m in models if m.kind in {"request", "group"}]
+        + [f"{name}Keywords" for name in _keyword_models(resource)]
         + ([_class_name(resource)] if resource.endpoints else [])
     )
 
@@ -229,17 +298,19 @@ def _public_names(resource: ResourceSpec) -> list[str]:
 def render_module(schema: SchemaSpec, resource: ResourceSpec) -> str:
     """The source of one resource module."""
     models = [m for m in resource.models if m.status == "available"]
-    model_views = [_ModelView(m, resource.file) for m in models]
-    endpoint_views = [_EndpointView(resource, e) for e in resource.endpoints]
+    patterns: list[str] = []
+    model_views = [_ModelView(schema, m, resource.file, patterns) for m in models]
+    keyword_models = _keyword_models(resource)
+    for view in model_views:
+        view.has_keywords = view.name in keyword_models
+    endpoint_views = [_EndpointView(resource, e, keyword_models) for e in resource.endpoints]
     all_names = _public_names(resource)
     namespace = (
         f"ec.crm.{resource.resource}"
         if resource.api == "crm"
         else f"ec.product.{resource.resource}"
     )
-    bases = "Resource"
-    if resource.extends:
-        bases = f"{resource.extends.partition(':')[2]}, Resource"
+    bases = resource.base or "Resource"
     return _ENV.get_template("module.py.jinja").render(
         header=header(resource.file),
         resource=resource,
@@ -250,6 +321,7 @@ def render_module(schema: SchemaSpec, resource: ResourceSpec) -> str:
         endpoints=endpoint_views,
         class_name=_class_name(resource),
         bases=bases,
+        patterns=[f"_PATTERN_{i} = re.compile({p!r})" for i, p in enumerate(patterns)],
     )
 
 

@@ -1,10 +1,14 @@
-"""The frozen intermediate form between the YAML in `schema/` and the rendered source."""
+"""The frozen intermediate form between the YAML in `schema/` and the rendered source.
+
+Fields, models and endpoints are the runtime's own descriptions (`econtract_async._meta`),
+with model names where the runtime holds classes: one definition for both sides.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
+
+from .vocabulary import meta
 
 __all__ = [
     "CodeSpec",
@@ -29,64 +33,13 @@ class SchemaProblem:
         return f"{self.file}: {self.key_path}: {self.message}"
 
 
-@attrs.frozen
-class FieldSpec:
-    """A field of a model or a path parameter of an endpoint."""
-
-    name: str
-    wire: str
-    type: str
-    required: bool = False
-    empty_ok: bool = False
-    label: str = ""
-    description: str = ""
-    aliases: tuple[str, ...] = ()
-    decision: str | None = None
-    derived: str | None = None
-    default: Any = None
-    value: Any = None
-    values: tuple[Any, ...] = ()
-    code: str | None = None
-    item: str | None = None
-    one_or_many: bool = False
-    model: str | None = None
-    prefix: str = ""
-    min: float | None = None
-    max: float | None = None
-    min_length: int | None = None
-    max_length: int | None = None
-    pattern: str | None = None
-
-
-@attrs.frozen
-class ModelSpec:
-    """A model with its own fields and its includes already expanded, in wire order."""
-
-    name: str
-    kind: str
-    description: str
-    fields: tuple[FieldSpec, ...]
-    file: str
-    source: str = ""
-    status: str = "available"
-
-
-@attrs.frozen
-class EndpointSpec:
-    """One API call of a resource."""
-
-    name: str
-    method: str
-    path: str
-    summary: str
-    retry: str
-    path_params: tuple[FieldSpec, ...] = ()
-    request: tuple[str, ...] = ()
-    response: str | None = None
-    many: bool = False
-    documented: bool = True
-    doc_path: str | None = None
-    decision: str | None = None
+FieldSpec = meta.FieldDef[str]
+"""A field of a model or a path parameter of an endpoint: the runtime's `FieldDef`, naming its
+nested model instead of holding the class."""
+ModelSpec = meta.ModelDef[str]
+"""A model with its own fields and its includes already expanded, in wire order."""
+EndpointSpec = meta.EndpointDef[str]
+"""One API call of a resource."""
 
 
 @attrs.frozen
@@ -101,7 +54,8 @@ class ResourceSpec:
     documented: bool
     models: tuple[ModelSpec, ...]
     endpoints: tuple[EndpointSpec, ...]
-    extends: str | None = None
+    base: str | None = None
+    """A hand-written class of `econtract_async._resource_bases` the resource class extends."""
 
 
 @attrs.frozen

@@ -1,42 +1,57 @@
-"""Schema types -> Python annotations, for request fields, keyword arguments and responses."""
+"""Schema types -> Python annotations and behaviour, all read from the runtime vocabulary."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from .spec import FieldSpec
+from .vocabulary import vocabulary
 
-__all__ = ["request_annotation", "response_annotation"]
+__all__ = [
+    "behaviour",
+    "exact_test",
+    "params_annotation",
+    "request_annotation",
+    "response_annotation",
+    "scalar_annotation",
+]
 
-_STR_TYPES = frozenset(
-    {"string", "email", "phone", "country", "ean", "iban", "bic", "vat_be", "ip_address", "url"}
-)
+VOCABULARY = vocabulary.VOCABULARY
 
 
 def _literal(values: tuple[object, ...]) -> str:
     return "Literal[" + ", ".join(repr(v) for v in values) + "]"
 
 
+def behaviour(ftype: str, values: tuple[Any, ...] = ()) -> vocabulary.ScalarType:
+    """The vocabulary entry whose check, coercion and encoding a scalar of `ftype` uses.
+
+    An enum of integers behaves as an integer (its values are the field's rule); every other
+    type is its own entry.
+    """
+    if ftype == "enum" and values and all(type(v) is int for v in values):
+        return VOCABULARY["integer"]
+    return VOCABULARY[ftype]
+
+
+def _type_name(kind: type[Any]) -> str:
+    return (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
+
+
+def exact_test(kind: vocabulary.ScalarType, var: str) -> str:
+    """An expression: `var` already has one of the type's exact Python types."""
+    return " or ".join(f"type({var}) is {_type_name(t)}" for t in kind.exact)
+
+
 def scalar_annotation(ftype: str, spec: FieldSpec | None = None) -> str:
     """The Python type of one value of a scalar schema type."""
-    if ftype in _STR_TYPES:
-        return "str"
-    if ftype in {"postal_code", "house_number"}:
-        return "str | int"
-    if ftype in {"integer", "code"}:
-        return "int"
-    if ftype == "number":
-        return "float"
-    if ftype == "boolean":
-        return "bool"
-    if ftype == "date":
-        return "datetime.date"
-    if ftype == "datetime":
-        return "datetime.datetime"
-    if ftype == "language":
-        return _literal(("nl", "fr"))
-    if ftype == "enum" and spec is not None:
+    if ftype == "enum" and spec is not None and spec.values:
         return _literal(spec.values)
-    msg = f"no scalar annotation for {ftype!r}"
-    raise ValueError(msg)
+    return VOCABULARY[ftype].annotation
 
 
 def request_annotation(spec: FieldSpec) -> str:
@@ -49,7 +64,17 @@ def request_annotation(spec: FieldSpec) -> str:
         item = scalar_annotation(spec.item or "string", _item_spec(spec))
         many = f"Sequence[{item}]"
         return f"{many} | {item}" if spec.one_or_many else many
-    return scalar_annotation(spec.type, spec)
+    annotation = scalar_annotation(spec.type, spec)
+    if spec.accepts_empty and not behaviour(spec.type, spec.values).text:
+        annotation += ' | Literal[""]'
+    return annotation
+
+
+def params_annotation(spec: FieldSpec) -> str:
+    """The annotation of a keyword argument: a nested model may also be given as a dict."""
+    if spec.type == "model":
+        return f"{spec.model} | {spec.model}Params"
+    return request_annotation(spec)
 
 
 def _item_spec(spec: FieldSpec) -> FieldSpec:
@@ -69,16 +94,5 @@ def response_annotation(spec: FieldSpec) -> str:
     if spec.type == "list":
         if spec.model:
             return f"list[{spec.model}]"
-        return f"list[{response_scalar(spec.item or 'string')}]"
-    return response_scalar(spec.type)
-
-
-def response_scalar(ftype: str) -> str:
-    """Response scalars: numbers and flags are decoded, everything else is kept as text."""
-    if ftype in {"integer", "code"}:
-        return "int"
-    if ftype == "number":
-        return "float"
-    if ftype == "boolean":
-        return "bool"
-    return "str"
+        return f"list[{VOCABULARY[spec.item or 'string'].response}]"
+    return VOCABULARY[spec.type].response

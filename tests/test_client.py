@@ -18,7 +18,7 @@ from econtract_async import (
     ServerError,
     SignedProductKeyAuth,
 )
-from econtract_async._transport import default_transport
+from econtract_async._transport import HttpxSender, PooledTransport
 from econtract_async.crm import Client
 
 ENV = {
@@ -61,8 +61,9 @@ class TestLifecycle:
         async with make_client() as ours, respx.mock() as router:
             router.route().respond(200, json={"id": 63})
             await ours.crm.clients.get(63)
-            pool = ours._http()
-        assert pool.is_closed
+            sender = ours._sender()
+        assert isinstance(sender, HttpxSender)
+        assert sender.client.is_closed
 
         http = httpx.AsyncClient(transport=httpx.AsyncHTTPTransport())
         async with make_client(transport=None, http_client=http) as ec, respx.mock() as router:
@@ -94,7 +95,7 @@ class TestViewsAndRawResponses:
                 route = router.route().respond(200, json=[])
                 await view.products.list(cat="internet")
                 await ec.products.list(cat="internet")
-            assert view._http() is ec._http()
+            assert view._sender() is ec._sender()
             with_ip, without_ip = (list(c.request.url.params.keys()) for c in route.calls)
             assert with_ip[-6:] == ["key", "time", "nonce", "ip", "apikey", "abcid"]
             assert "ip" not in without_ip
@@ -197,20 +198,12 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
 async def test_get_and_post_work_on_asyncio_and_trio(
     anyio_backend: str, crm_auth: CrmKeyAuth, product_auth: SignedProductKeyAuth
 ) -> None:
-    """The httpx path's transport is httpx's own on both loops, and both clients work.
-
-    (On asyncio a client that owns its pool sends through aiohttp instead: tests/test_fast_path.py.)
-    """
-    default = default_transport(httpx.Limits())
-    assert isinstance(default, httpx.AsyncHTTPTransport)
-    await default.aclose()
-    transport = None if anyio_backend == "trio" else httpx.AsyncHTTPTransport()
+    """A default client (nothing passed) sends through httpx on both loops; respx sees it all."""
     async with (
         EcontractClient(
             crm_auth=crm_auth,
             product_auth=product_auth,
             crm_base_url="https://crm.example.test",
-            transport=transport,
         ) as ec,
         respx.mock() as router,
     ):
@@ -224,6 +217,9 @@ async def test_get_and_post_work_on_asyncio_and_trio(
     assert lead.id == 5
     assert get.call_count == post.call_count == 1
     assert b"lead_type=call_me_back" in post.calls.last.request.content
+    sender = ec._shared.sender
+    assert isinstance(sender, HttpxSender)
+    assert isinstance(sender.client._transport, PooledTransport)
 
 
 @pytest.mark.asyncio

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from econtract_async import ResponseDecodingError
 from econtract_async._decode import Decoder
 from econtract_async._generated import MODELS
 from econtract_async._meta import FieldMeta
@@ -81,10 +80,70 @@ class TestLenientDecoding:
         assert decoder.many({}, Product) == []
         assert decoder.many({"3": {"product_id": 3}}, Product)[0].product_id == 3
 
-    def test_a_body_of_the_wrong_shape_is_a_decoding_error(self) -> None:
-        """A field of the wrong type raises ResponseDecodingError naming the model and endpoint-free path."""
-        with pytest.raises(ResponseDecodingError) as caught:
-            Decoder().one({"id": "not a number"}, Client)
-        assert "Client" in str(caught.value)
-        with pytest.raises(ResponseDecodingError):
-            Decoder().many("text", Product)
+    def test_a_value_that_fits_no_type_is_kept_in_extra(self) -> None:
+        """The call succeeds: the field stays None and its value is kept as sent (D-052)."""
+        client = Decoder().one({"id": "not a number", "email": "a@b.be"}, Client)
+        assert (client.id, client.email) == (None, "a@b.be")
+        assert client.extra == {"id": "not a number"}
+
+    def test_a_text_body_where_a_list_was_due_is_kept(self) -> None:
+        """Not an error: one item holding the answer under `_body` (D-053)."""
+        (item,) = Decoder().many("text", Product)
+        assert item.extra == {"_body": "text"}
+
+
+class TestResponseShapes:
+    """Every shape wire-protocol.md's "Responses" section lists, at the field level."""
+
+    def test_ids_numbers_and_booleans_as_strings(self) -> None:
+        """`"8"`, `"19.65"`, `"1"`/`"0"`, `1`/`0`, `"true"` are typed."""
+        product = Decoder().one(
+            {
+                "product_id": "8",
+                "contract_periods": ["12", 24],
+                "availability": {"flanders": 1, "wallonia": "0", "brussels": "true"},
+                "price": {"monthly": "19.65"},
+            },
+            Product,
+        )
+        assert product.product_id == 8
+        assert product.contract_periods == [12, 24]
+        assert product.availability is not None
+        assert (
+            product.availability.flanders,
+            product.availability.wallonia,
+            product.availability.brussels,
+        ) == (True, False, True)
+        assert product.price is not None
+        assert product.price.monthly == 19.65
+
+    def test_null_where_an_object_is_expected(self) -> None:
+        """`null` for a nested object, a map or the whole body is "not sent"."""
+        product = Decoder().one({"supplier": None, "specifications": None}, Product)
+        assert (product.supplier, product.specifications) == (None, None)
+        assert Decoder().one(None, Client) == Client()
+        assert Decoder().many(None, Product) == []
+
+    def test_a_detail_answered_as_a_list_and_a_list_as_one_object(self) -> None:
+        """`[{...}]` for one object; one object for a list, at the top and in fields."""
+        assert Decoder().one([{"id": "5"}], Client).id == 5
+        (only,) = Decoder().many({"product_id": 9}, Product)
+        assert only.product_id == 9
+        product = Decoder().one(
+            {"supplier": [{"supplier_id": "36"}], "contract_periods": "12"}, Product
+        )
+        assert product.supplier is not None
+        assert product.supplier.supplier_id == 36
+        assert product.contract_periods == [12]
+
+    def test_a_nested_value_of_the_wrong_shape_is_kept_in_extra(self) -> None:
+        """A text where an object is due: the field is None, the text in `extra`."""
+        product = Decoder().one({"supplier": "Belcenter", "product_id": 1}, Product)
+        assert product.supplier is None
+        assert product.extra == {"supplier": "Belcenter"}
+
+    def test_a_nested_unknown_key_stays_in_the_nested_extra(self) -> None:
+        """Unknown keys are kept where they were sent."""
+        product = Decoder().one({"supplier": {"supplier_id": 1, "rating": 4}}, Product)
+        assert product.supplier is not None
+        assert product.supplier.extra == {"rating": 4}

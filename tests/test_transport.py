@@ -12,11 +12,11 @@ from yarl import URL
 from econtract_async import (
     ConnectError,
     ConnectionLostError,
-    RedactedRequest,
     RequestTimeoutError,
     TransportError,
 )
-from econtract_async._transport import map_transport_errors, translate, translate_aiohttp
+from econtract_async._transport._aiohttp import translate_aiohttp
+from econtract_async._transport._httpx import translate_httpx as translate
 
 HTTPX_TRANSPORT_ERRORS = sorted(
     (
@@ -95,19 +95,6 @@ class TestAiohttpCause:
         mapped = translate(exc)
         assert type(mapped) is RequestTimeoutError
         assert mapped.may_have_reached_server is True
-
-
-def test_map_transport_errors_attaches_the_redacted_request_and_scrubs() -> None:
-    """The one translation point raises ours, scrubbed, with the redacted request, and hides the httpx chain."""
-    request = RedactedRequest("GET", "https://crm.example.test/api/clients/63")
-    with pytest.raises(ConnectError) as caught:  # noqa: SIM117
-        with map_transport_errors(
-            lambda: request, lambda text: text.replace("s3cret", "[redacted]")
-        ):
-            raise httpx.ConnectError("refused with s3cret")
-    assert caught.value.request is request
-    assert "s3cret" not in str(caught.value)
-    assert caught.value.__suppress_context__
 
 
 SECRET_URL = "https://crm.example.test/api/clients/63?crm_api_id=p-1&crm_api_key=s3cret"
@@ -193,21 +180,3 @@ class TestAiohttpErrors:
         """A bug (not a network failure) passes through the translation point untouched."""
         assert translate_aiohttp(ValueError("bug")) is None
         assert translate_aiohttp(OSError("not from aiohttp")) is None
-        with (
-            pytest.raises(ValueError, match="bug"),
-            map_transport_errors(lambda: RedactedRequest("GET", "u"), str),
-        ):
-            raise ValueError("bug")
-
-    def test_map_transport_errors_handles_aiohttp_errors_too(self) -> None:
-        """An aiohttp error becomes ours at the one translation point, scrubbed, chain hidden."""
-        request = RedactedRequest("GET", "https://crm.example.test/api/clients/63")
-        with (
-            pytest.raises(ConnectionLostError) as caught,
-            map_transport_errors(lambda: request, lambda t: t.replace("s3cret", "[redacted]")),
-        ):
-            raise aiohttp.ServerDisconnectedError("went away holding s3cret")
-        assert caught.value.request is request
-        assert "s3cret" not in str(caught.value)
-        assert caught.value.__cause__ is None
-        assert caught.value.__suppress_context__

@@ -1,8 +1,7 @@
-"""One exact answer with respx, and what the SDK sent: respx patches httpx's own transport."""
+"""One exact answer with respx, and what the SDK sent: nothing to pass to the client."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 import respx
 
@@ -19,8 +18,6 @@ async def test_missing_client_is_reported() -> None:
         async with EcontractClient(
             crm_auth=CrmKeyAuth("id", "key"),
             crm_base_url="https://crm.example.invalid",
-            # httpx's own transport, which respx patches (the default one is aiohttp-backed).
-            transport=httpx.AsyncHTTPTransport(),
         ) as ec:
             with pytest.raises(NotFoundError) as caught:
                 await ec.crm.clients.get(63)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import enum
+import functools
 import logging
 import os
+import sys
 import time
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Literal, Self
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Self
 
 import anyio
 import attrs
@@ -28,17 +30,16 @@ from ._exceptions import (
 from ._meta import EndpointMeta
 from ._model import RequestModel
 from ._options import RequestOptions
-from ._redact import RedactedRequest, Redactor
+from ._redact import RedactedRequest, Redactor, scrub_library_logs
 from ._request import OutgoingRequest
 from ._response import error_for, parse_json
 from ._retry import RetryConfig, Verdict, judge
-from ._transport import default_transport, map_transport_errors, running_on_asyncio
-from ._version import __version__
+from ._telemetry import call_span
+from ._transport import HttpBackend, HttpxSender, Sender, aiohttp_sender
 
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from ._aiohttp import AiohttpResponse, AiohttpSender
     from ._generated.namespaces import CrmNamespace, ProductNamespace
     from ._generated.product.products import ProductsResource
 
@@ -46,13 +47,13 @@ __all__ = ["DEFAULT_CRM_URL", "DEFAULT_PRODUCT_URL", "EcontractClient"]
 
 DEFAULT_CRM_URL = "https://crm.econtract.be"
 DEFAULT_PRODUCT_URL = "https://api.econtract.be"
-USER_AGENT = f"econtract-async/{__version__}"
-_HEADERS = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+"""100 connections, all kept alive (httpx's default keeps 20 and reopens the rest per request)."""
 logger = logging.getLogger("econtract_async")
 _captured: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
     "econtract_async_captured", default=None
 )
+_CLOSED = "this EcontractClient was closed; create a new one"
 
 
 class ClientState(enum.Enum):
@@ -65,16 +66,14 @@ class ClientState(enum.Enum):
 
 @attrs.define
 class _Shared:
-    """What every view of one client shares: the connection pool and the lifecycle."""
+    """What every view of one client shares: the sender, the lifecycle, the calls in flight."""
 
-    http: httpx.AsyncClient | None
-    owns_http: bool
-    transport: httpx.AsyncBaseTransport | None
-    limits: httpx.Limits
-    backend: Literal["auto", "httpx"] = "auto"
-    sender: AiohttpSender | None = None
-    """The aiohttp fast path, once chosen (see `EcontractClient._pool`)."""
+    make_sender: Callable[[], Sender]
+    sender: Sender | None = None
+    """Made on first use, so that a client built outside an event loop binds to none."""
     state: ClientState = ClientState.UNOPENED
+    in_flight: set[anyio.CancelScope] = attrs.field(factory=set)
+    """One scope per attempt on the wire; `aclose()` cancels them."""
 
 
 class EcontractClient:
@@ -95,13 +94,14 @@ class EcontractClient:
         transport: your own httpx transport (respx, `httpx.ASGITransport`, ...).
         end_user_ip: the visitor's IP address signed into product-API requests by default.
         retry: backoff settings.
-        http_backend: `"auto"` (default): when the client owns its pool (no `http_client`, no
-            `transport`) and runs on asyncio, requests go straight through one
-            `aiohttp.ClientSession`, skipping httpx's per-request machinery (about 250 µs of
-            CPU per request, docs/performance.md); on trio, or with your own `http_client` or
-            `transport`, they go through httpx. `"httpx"`: always through httpx's own
-            transport. Either way `raw_responses()` yields `httpx.Response`
-            objects and errors are the same.
+        http_backend: how requests go on the wire. `"httpx"` (default, every event loop): one
+            `httpx.AsyncClient` (`http_client`'s, or ours over `transport`, or ours over several
+            small connection pools), so respx, `httpx.MockTransport`, event hooks, proxies and
+            mounts just work. `"aiohttp"` (the `aiohttp` extra, asyncio only): one
+            `aiohttp.ClientSession`, less CPU per request at high concurrency
+            (docs/performance.md). Or a ready `Sender`, such as `AiohttpSender(limits)`; it is
+            closed with the client. Either way errors, headers on the wire and
+            `raw_responses()` are the same.
     """
 
     crm: CrmNamespace
@@ -122,16 +122,13 @@ class EcontractClient:
         transport: httpx.AsyncBaseTransport | None = None,
         end_user_ip: str | None = None,
         retry: RetryConfig | None = None,
-        http_backend: Literal["auto", "httpx"] = "auto",
+        http_backend: HttpBackend | Sender = "httpx",
     ) -> None:
         if max_retries < 0:
             msg = f"max_retries must be 0 or more, got {max_retries}"
             raise ConfigurationError(msg)
         if http_client is not None and transport is not None:
             msg = "give http_client or transport, not both"
-            raise ConfigurationError(msg)
-        if http_backend not in ("auto", "httpx"):
-            msg = f"http_backend must be 'auto' or 'httpx', got {http_backend!r}"
             raise ConfigurationError(msg)
         self._crm_auth = crm_auth
         self._product_auth = product_auth
@@ -140,9 +137,11 @@ class EcontractClient:
         self._max_retries = max_retries
         self._end_user_ip = end_user_ip
         self._retry = retry or RetryConfig()
-        pool = limits or httpx.Limits(max_connections=100, max_keepalive_connections=100)
-        self._shared = _Shared(http_client, http_client is None, transport, pool, http_backend)
+        self._shared = _Shared(
+            _sender_factory(http_backend, http_client, transport, limits, self._timeout)
+        )
         self._redactor = Redactor.for_auths(a for a in (crm_auth, product_auth) if a is not None)
+        scrub_library_logs(self._redactor)
         self._decoder = Decoder()
         self._mount()
 
@@ -242,53 +241,35 @@ class EcontractClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool (unless it is the caller's own `http_client`)."""
+        """Close the connections (but not a caller's own `http_client`).
+
+        Calls in flight end at once with `ClientClosedError` (their request may have reached
+        the server); nothing is retried or reopened afterwards.
+        """
         shared = self._shared
         if shared.state is ClientState.CLOSED:
             return
         shared.state = ClientState.CLOSED
+        for scope in list(shared.in_flight):
+            scope.cancel()
         with anyio.CancelScope(shield=True):
             if shared.sender is not None:
                 await shared.sender.aclose()
-            if shared.http is not None and shared.owns_http:
-                await shared.http.aclose()
 
     @property
     def is_closed(self) -> bool:
         """Whether `aclose()` was called."""
         return self._shared.state is ClientState.CLOSED
 
-    def _pool(self) -> AiohttpSender | httpx.AsyncClient:
-        """The aiohttp fast path when `http_backend="auto"` allows it, else the httpx client."""
-        shared = self._shared
-        if shared.sender is not None and shared.state is not ClientState.CLOSED:
-            return shared.sender
-        if (
-            shared.http is None
-            and shared.transport is None
-            and shared.backend == "auto"
-            and shared.state is not ClientState.CLOSED
-            and running_on_asyncio()
-        ):
-            from ._aiohttp import AiohttpSender
-
-            shared.sender = AiohttpSender(shared.limits, _HEADERS)
-            shared.state = ClientState.OPENED
-            return shared.sender
-        return self._http()
-
-    def _http(self) -> httpx.AsyncClient:
+    def _sender(self) -> Sender:
+        """The sender, made on first use; `ClientClosedError` once the client is closed."""
         shared = self._shared
         if shared.state is ClientState.CLOSED:
-            msg = "this EcontractClient was closed; create a new one"
-            raise ClientClosedError(msg)
-        if shared.http is None:
-            transport = shared.transport or default_transport(shared.limits)
-            shared.http = httpx.AsyncClient(
-                transport=transport, limits=shared.limits, timeout=self._timeout
-            )
+            raise ClientClosedError(_CLOSED)
+        if shared.sender is None:
+            shared.sender = shared.make_sender()
             shared.state = ClientState.OPENED
-        return shared.http
+        return shared.sender
 
     # Raw access
 
@@ -388,111 +369,187 @@ class EcontractClient:
     async def _send(
         self, base: OutgoingRequest, auth: Auth, retries: int, http_timeout: httpx.Timeout
     ) -> Any:
-        pool = self._pool()
-        base_url = self._base_urls[base.api]
-        policy = base.endpoint.retry if base.endpoint is not None else "unsafe"
-        attempt = 0
-        while True:
-            attempt += 1
-            request = base.copy()
-            request.attempt = attempt
-            request = auth.apply(request)
+        """Send with retries under the endpoint's policy; return the parsed JSON body.
 
-            def scrub(text: str, request: OutgoingRequest = request) -> str:
-                # Built only on the error path: it also hides this request's signed values.
-                return self._redactor.scrubber(request.params)(text)
-
-            def describe(request: OutgoingRequest = request) -> RedactedRequest:
-                return self._redactor.request(
-                    request.method,
-                    base_url,
-                    request.path,
-                    request.params,
-                    in_query=request.in_query,
-                    attempt=request.attempt,
+        Errors are raised from this frame, which holds no credential (the signed request and
+        its URL live only in `_attempt`'s frame, which is off the error's traceback): error
+        reporters that capture locals print nothing secret.
+        """
+        endpoint = base.endpoint
+        policy = endpoint.retry if endpoint is not None else "unsafe"
+        name = endpoint.key if endpoint is not None else base.path
+        with call_span(name, base.method) as span:
+            attempt = 0
+            while True:
+                attempt += 1
+                started = time.perf_counter()
+                body, error = await self._attempt(
+                    base, auth, attempt, http_timeout, describe=span.recording
                 )
+                if error is None:
+                    parsed, status, described = body
+                    span.finish(attempt, status, None, described and described.url)
+                    return parsed
+                retry = attempt <= retries and judge(policy, error) is Verdict.RETRY
+                delay = self._retry.delay(attempt, error) if retry else None
+                self._log_failure(error, attempt, started, delay)
+                if delay is None:
+                    span.finish(attempt, getattr(error, "status_code", None), error)
+                    raise error
+                span.retried(type(error).__name__)
+                await anyio.sleep(delay)
 
-            encoded = encode_form(request.params)
-            if request.in_query:
-                method, body = "GET", None
-                url = f"{base_url}{request.path}?{encoded}" if encoded else base_url + request.path
-            else:
-                method, body, url = "POST", encoded.encode(), base_url + request.path
-            started = time.perf_counter()
-            response: httpx.Response | AiohttpResponse
-            try:
-                with map_transport_errors(describe, scrub):
-                    if isinstance(pool, httpx.AsyncClient):
-                        outgoing = self._httpx_request(method, url, body, http_timeout)
-                        response = await pool.send(outgoing)
-                    else:
-                        response = await pool.send(method, url, body, http_timeout)
-                captured = _captured.get()
-                if captured is not None:
-                    captured.append(self._as_httpx(response, method, url, body))
-                code = response.status_code
-                if 200 <= code < 300:
-                    self._log(logging.DEBUG, describe, code, started, None)
-                    return parse_json(response, describe, scrub)
-                raise error_for(response, describe(), scrub)
-            except EcontractError as error:
-                status = getattr(error, "status_code", None)
-                if attempt > retries or judge(policy, error) is not Verdict.RETRY:
-                    self._log(logging.INFO, describe, status, started, error)
-                    raise
-                delay = self._retry.delay(attempt, error)
-                self._log(logging.INFO, describe, status, started, error, delay)
-            await anyio.sleep(delay)
+    async def _attempt(
+        self,
+        base: OutgoingRequest,
+        auth: Auth,
+        attempt: int,
+        http_timeout: httpx.Timeout,
+        *,
+        describe: bool = False,
+    ) -> tuple[Any, EcontractError | None]:
+        """One signed attempt: `((json, status, redacted request), None)`, or `(None, error)`.
 
-    @staticmethod
-    def _as_httpx(
-        response: httpx.Response | AiohttpResponse, method: str, url: str, body: bytes | None
-    ) -> httpx.Response:
-        """The `httpx.Response` that `raw_responses()` collects, whichever path sent it."""
-        if isinstance(response, httpx.Response):
-            return response
-        headers = _HEADERS if body is None else {**_HEADERS, **_FORM}
-        return response.to_httpx(method, url, headers, body)
+        The redacted request is described only when `describe` asks (it costs an encoding).
+        The error comes back with no traceback, cause or context, so none of this frame's
+        locals (the signed URL and body) travel with it.
+        """
+        shared = self._shared
+        request = base.copy()
+        request.attempt = attempt
+        request = auth.apply(request)
+        base_url = self._base_urls[base.api]
+        encoded = encode_form(request.params)
+        if request.in_query:
+            method, content = "GET", None
+            url = f"{base_url}{request.path}?{encoded}" if encoded else base_url + request.path
+        else:
+            method, content, url = "POST", encoded.encode(), base_url + request.path
+        started = time.perf_counter()
+        scope = anyio.CancelScope()
+        error: EcontractError | None = None
+        try:
+            sender = self._sender()
+            with scope:
+                shared.in_flight.add(scope)
+                try:
+                    answer = await sender.send(method, url, content, http_timeout)
+                finally:
+                    shared.in_flight.discard(scope)
+            if scope.cancelled_caught:
+                msg = "the client was closed while this request was in flight"
+                raise ClientClosedError(msg, may_have_reached_server=True)
+            captured = _captured.get()
+            if captured is not None:
+                captured.append(answer.as_httpx())
+            code = answer.status_code
+            described = functools.partial(self._describe, base_url, request)
+            if not 200 <= code < 300:
+                raise error_for(answer, described(), self._redactor.scrubber(request.params))
+            parsed = parse_json(answer, described, self._redactor.scrubber(request.params))
+            if logger.isEnabledFor(logging.DEBUG):
+                self._log(logging.DEBUG, described(), str(code), started, None)
+        except EcontractError as exc:
+            error = exc
+        if error is None:
+            return (parsed, code, described() if describe else None), None
+        error.__traceback__ = error.__cause__ = error.__context__ = None
+        if getattr(error, "request", False) is None:
+            error.args = (self._redactor.scrubber(request.params)(str(error.args[0])),)
+            error.request = self._describe(base_url, request)  # type: ignore[attr-defined]
+        return None, error
 
-    @staticmethod
-    def _httpx_request(
-        method: str, url: str, body: bytes | None, timeout: httpx.Timeout
-    ) -> httpx.Request:
-        """The `httpx.Request` of one attempt on the httpx path."""
-        extensions = {"timeout": timeout.as_dict()}
-        if body is None:
-            return httpx.Request(method, url, headers=_HEADERS, extensions=extensions)
-        return httpx.Request(
-            method, url, content=body, headers={**_HEADERS, **_FORM}, extensions=extensions
+    def _describe(self, base_url: str, request: OutgoingRequest) -> RedactedRequest:
+        return self._redactor.request(
+            request.method,
+            base_url,
+            request.path,
+            request.params,
+            in_query=request.in_query,
+            attempt=request.attempt,
         )
 
-    def _log(
-        self,
-        level: int,
-        describe: Any,
-        status: int | None,
-        started: float,
-        error: EcontractError | None,
-        retry_in: float | None = None,
+    def _log_failure(
+        self, error: EcontractError, attempt: int, started: float, retry_in: float | None
     ) -> None:
-        if not logger.isEnabledFor(level):
+        if not logger.isEnabledFor(logging.INFO):
             return
-        request: RedactedRequest = describe()
-        elapsed = (time.perf_counter() - started) * 1000
-        outcome = str(status) if status is not None else type(error).__name__ if error else "-"
+        request = getattr(error, "request", None)
+        status = getattr(error, "status_code", None)
+        outcome = str(status) if status is not None else type(error).__name__
         suffix = f"; retrying in {retry_in:.2f} s" if retry_in is not None else ""
+        self._log(logging.INFO, request, outcome, started, attempt, suffix)
+
+    @staticmethod
+    def _log(
+        level: int,
+        request: RedactedRequest | None,
+        outcome: str,
+        started: float | None,
+        attempt: int | None = None,
+        suffix: str = "",
+    ) -> None:
+        attempt = request.attempt if request is not None else attempt or 1
+        elapsed = "" if started is None else f" in {(time.perf_counter() - started) * 1000:.1f} ms"
         logger.log(
             level,
-            "%s %s -> %s in %.1f ms (attempt %d)%s",
-            request.method,
-            request.url,
+            "%s %s -> %s%s (attempt %d)%s",
+            request.method if request is not None else "-",
+            request.url if request is not None else "-",
             outcome,
             elapsed,
-            request.attempt,
+            attempt,
             suffix,
             extra={
                 "econtract_request": request,
-                "econtract_status": status,
-                "econtract_attempt": request.attempt,
+                "econtract_status": int(outcome) if outcome.isdigit() else None,
+                "econtract_attempt": attempt,
             },
         )
+
+
+def _sender_factory(
+    backend: HttpBackend | Sender,
+    http_client: httpx.AsyncClient | None,
+    transport: httpx.AsyncBaseTransport | None,
+    limits: httpx.Limits | None,
+    timeout: httpx.Timeout,
+) -> Callable[[], Sender]:
+    """How a client makes its sender on first use, checked now so bad options fail at once."""
+    if not isinstance(backend, str):
+        if http_client is not None or transport is not None:
+            msg = "give a Sender as http_backend, or http_client/transport, not both"
+            raise ConfigurationError(msg)
+        return lambda: backend
+    if backend == "aiohttp":
+        if http_client is not None or transport is not None:
+            msg = (
+                'http_backend="aiohttp" sends through aiohttp: it takes no http_client or transport'
+            )
+            raise ConfigurationError(msg)
+        aiohttp_sender(None)  # fails now, naming the extra, when aiohttp is missing
+        return lambda: _on_asyncio(aiohttp_sender(limits or DEFAULT_LIMITS))
+    if backend != "httpx":
+        msg = f"http_backend must be 'httpx', 'aiohttp' or a Sender, got {backend!r}"
+        raise ConfigurationError(msg)
+    if http_client is not None:
+        if limits is not None:
+            msg = "limits belong to your http_client: set them there"
+            raise ConfigurationError(msg)
+        return lambda: HttpxSender(http_client, owns=False)
+    if transport is not None:
+        return lambda: HttpxSender.over(transport, timeout)
+    return lambda: HttpxSender.owned(limits or DEFAULT_LIMITS, timeout)
+
+
+def _on_asyncio(sender: Sender) -> Sender:
+    """`sender`, after checking the running loop is asyncio's (aiohttp runs on nothing else)."""
+    asyncio = sys.modules.get("asyncio")  # imported already by any program running on it
+    try:
+        running = asyncio is not None and asyncio.get_running_loop() is not None
+    except RuntimeError:
+        running = False
+    if not running:
+        msg = 'http_backend="aiohttp" runs on asyncio only; use the default httpx backend on trio'
+        raise ConfigurationError(msg)
+    return sender

@@ -4,7 +4,7 @@
 EcontractError
 ├── ValidationError (also ValueError)    .errors: tuple[FieldError, ...]; raised before sending
 ├── ConfigurationError (also ValueError) missing or invalid credentials, base URL or option
-├── ClientClosedError (also RuntimeError) the client was closed and cannot be reopened
+├── ClientClosedError (also RuntimeError) closed; .may_have_reached_server when it was in flight
 ├── TransportError                       .request (redacted) .may_have_reached_server
 │   ├── ConnectError                     the request never reached the server
 │   ├── RequestTimeoutError              connect/pool timeouts never reached it; read timeouts may have
@@ -19,7 +19,7 @@ EcontractError
 └── ResponseDecodingError                a 2xx body that is not JSON (nor an API error text)
 ```
 
-httpx and aiohttp exceptions are translated in exactly one place, `_transport.map_transport_errors`. Every
+httpx and aiohttp exceptions are translated by the sender that uses them (`_transport`), and nowhere else. Every
 request attached to an exception is a `RedactedRequest`: it never holds a credential.
 """
 
@@ -94,7 +94,15 @@ class ConfigurationError(EcontractError, ValueError):
 
 
 class ClientClosedError(EcontractError, RuntimeError):
-    """The client was closed; create a new one instead of reopening it."""
+    """The client was closed; create a new one instead of reopening it.
+
+    Raised by a call made after `aclose()` (`may_have_reached_server` is False), and by a call
+    that was in flight when `aclose()` ran (True: its request may have been processed).
+    """
+
+    def __init__(self, message: str, *, may_have_reached_server: bool = False) -> None:
+        super().__init__(message)
+        self.may_have_reached_server = may_have_reached_server
 
 
 class TransportError(EcontractError):

@@ -1,26 +1,45 @@
-"""Runtime descriptions of models and endpoints, written by codegen from `schema/`.
+"""Descriptions of models, fields and endpoints: codegen's IR and the runtime metadata in one.
 
-The generated package holds data only: every model class carries a `ModelMeta` in
-`__econtract__`, and `_generated.ENDPOINTS` lists an `EndpointMeta` per API call. The validator,
-the form encoder, the response decoder, the sandbox and the reference docs all read these, so
-they can never disagree about a field.
+The `...Def` classes are generic in how a field or endpoint refers to a model: codegen builds them with
+model *names* (`FieldDef[str]`, its intermediate form between the YAML and the rendered source;
+`codegen/spec.py` loads this file by path), and the generated package writes them with the model
+*classes* (`FieldMeta`, which is `FieldDef[type[Any]]`) into every class's `__econtract__` and into
+`_generated.ENDPOINTS`. The sandbox and the reference docs read them; the checks, coercers,
+encoders and decoders are generated source beside each model, from the same description.
+
+This module imports only attrs and the standard library, so the build can load it alone.
 """
 
 from __future__ import annotations
 
-import builtins
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import attrs
 
-__all__ = ["Api", "EndpointMeta", "FieldMeta", "ModelMeta", "RetryPolicy", "WireField", "flatten"]
+__all__ = [
+    "Api",
+    "EndpointDef",
+    "EndpointMeta",
+    "FieldDef",
+    "FieldMeta",
+    "ModelDef",
+    "ModelKind",
+    "ModelMeta",
+    "RetryPolicy",
+    "WireField",
+    "flatten",
+]
+
+M = TypeVar("M")
+"""How a description refers to a model: its name (codegen) or its class (runtime)."""
 
 Api = Literal["crm", "product"]
 RetryPolicy = Literal["safe", "deduplicated", "unsafe"]
+ModelKind = Literal["request", "response", "group"]
 
 
 @attrs.frozen
-class FieldMeta:
+class FieldDef(Generic[M]):
     """One field of a model, as transcribed from an API parameter table."""
 
     name: str
@@ -31,6 +50,9 @@ class FieldMeta:
     """A type of the schema vocabulary (`string`, `integer`, `ean`, `model`, ...)."""
     required: bool = False
     empty_ok: bool = False
+    """Required by the docs, but their examples send it empty: `key=` goes out when not given."""
+    allow_empty: bool = False
+    """An explicit `""` is accepted and sent as `key=` (implied by `empty_ok`)."""
     label: str = ""
     description: str = ""
     aliases: tuple[str, ...] = ()
@@ -42,7 +64,7 @@ class FieldMeta:
     code: str | None = None
     item: str | None = None
     one_or_many: bool = False
-    model: builtins.type[Any] | None = None
+    model: M | None = None
     prefix: str = ""
     min: float | None = None
     max: float | None = None
@@ -55,19 +77,25 @@ class FieldMeta:
         """Whether the SDK always sends `value` and the caller never passes it."""
         return self.type == "constant"
 
+    @property
+    def accepts_empty(self) -> bool:
+        """Whether an explicit `""` is a value of this field (sent as `key=`)."""
+        return self.empty_ok or self.allow_empty
+
 
 @attrs.frozen
-class ModelMeta:
+class ModelDef(Generic[M]):
     """A model: its kind, docs and fields in wire order."""
 
     name: str
-    kind: Literal["request", "response", "group"]
+    kind: ModelKind
     description: str
-    fields: tuple[FieldMeta, ...]
+    fields: tuple[FieldDef[M], ...]
     source: str = ""
     schema_file: str = ""
+    status: str = "available"
 
-    def field(self, name: str) -> FieldMeta:
+    def field(self, name: str) -> FieldDef[M]:
         """Return the field with Python name `name`."""
         for field in self.fields:
             if field.name == name:
@@ -77,7 +105,7 @@ class ModelMeta:
 
 
 @attrs.frozen
-class EndpointMeta:
+class EndpointDef(Generic[M]):
     """One API call: where it goes, what it takes and returns, and how it may be retried."""
 
     api: Api
@@ -87,9 +115,9 @@ class EndpointMeta:
     path: str
     summary: str
     retry: RetryPolicy
-    path_params: tuple[FieldMeta, ...] = ()
-    request: tuple[type[Any], ...] = ()
-    response: type[Any] | None = None
+    path_params: tuple[FieldDef[M], ...] = ()
+    request: tuple[M, ...] = ()
+    response: M | None = None
     many: bool = False
     documented: bool = True
     doc_path: str | None = None
@@ -100,6 +128,14 @@ class EndpointMeta:
     def key(self) -> str:
         """A stable identifier such as `crm.clients.get`."""
         return f"{self.api}.{self.resource}.{self.name}"
+
+
+FieldMeta = FieldDef[type[Any]]
+"""A field as the generated package describes it: `model` is the nested class."""
+ModelMeta = ModelDef[type[Any]]
+"""A model as the generated package describes it (`cls.__econtract__`)."""
+EndpointMeta = EndpointDef[type[Any]]
+"""An API call as the generated package describes it (`_generated.ENDPOINTS`)."""
 
 
 @attrs.frozen

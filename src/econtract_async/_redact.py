@@ -7,11 +7,15 @@ parameter names (`crm_api_key`, `apikey`, and whatever a custom auth declares in
 
 from __future__ import annotations
 
+import functools
+import logging
+import re
+import weakref
 from collections.abc import Callable, Iterable
 
 import attrs
 
-__all__ = ["REDACTED", "SECRET_PARAMS", "RedactedRequest", "Redactor"]
+__all__ = ["REDACTED", "SECRET_PARAMS", "RedactedRequest", "Redactor", "scrub_library_logs"]
 
 REDACTED = "[redacted]"
 SECRET_PARAMS = frozenset({"crm_api_key", "apikey", "secret"})
@@ -37,7 +41,7 @@ class Redactor:
     """Knows the secret parameter names and values of one client."""
 
     names: frozenset[str] = SECRET_PARAMS
-    values: tuple[str, ...] = ()
+    values: tuple[str, ...] = attrs.field(default=(), repr=False)
 
     @classmethod
     def for_auths(cls, auths: Iterable[object]) -> Redactor:
@@ -60,6 +64,12 @@ class Redactor:
             if value in text:
                 text = text.replace(value, REDACTED)
         return text
+
+    def any_text(self, text: str) -> str:
+        """`text` with secret values replaced, and the value of every `name=` pair whose name
+        is secret (a URL or form body quoted by someone else, e.g. httpx's own log line)."""
+        pattern = _pair_pattern(self.names)
+        return self.text(pattern.sub(rf"\1{REDACTED}", text))
 
     def scrubber(self, params: Iterable[tuple[str, str]]) -> Callable[[str], str]:
         """`text` for one request: also hides its per-request secrets (e.g. the signed `apikey`),
@@ -89,3 +99,51 @@ class Redactor:
         if in_query and safe:
             url = f"{url}?{urlencode(safe)}"
         return RedactedRequest(method, self.text(url), safe, attempt)
+
+
+@functools.cache
+def _pair_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(sorted(map(re.escape, names)))
+    return re.compile(rf"((?<![\w%])(?:{alternatives})=)[^&\s\"'#]*")
+
+
+class _LibraryLogScrubber(logging.Filter):
+    """Rewrites a library's log records with every live client's secrets redacted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # By identity: equal redactors of two clients must each stay until their own client goes.
+        self.redactors: weakref.WeakValueDictionary[int, Redactor] = weakref.WeakValueDictionary()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        redactors = list(self.redactors.values())
+        if redactors:
+            text = record.getMessage()
+            for redactor in redactors:
+                text = redactor.any_text(text)
+            record.msg, record.args = text, None
+        return True
+
+
+_LIBRARY_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+    "aiohttp.client",
+    "aiohttp.internal",
+)
+"""Loggers that may quote a request; a filter on a logger sees only that logger's own records."""
+_scrubber = _LibraryLogScrubber()
+
+
+def scrub_library_logs(redactor: Redactor) -> None:
+    """Keep `redactor`'s secrets out of httpx's own INFO line (`HTTP Request: GET https://...?
+    crm_api_key=...`) and the other libraries' records, for as long as the redactor lives."""
+    _scrubber.redactors[id(redactor)] = redactor
+    for name in _LIBRARY_LOGGERS:
+        library = logging.getLogger(name)
+        if _scrubber not in library.filters:
+            library.addFilter(_scrubber)

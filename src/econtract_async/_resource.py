@@ -1,74 +1,41 @@
 """The base of every generated resource: a thin bridge from a typed method to the client.
 
-The decode entry lives here: the JSON answer (already out of its envelope, `_response.py`) is
-given the top-level shape its model needs (`as_object` / `as_list`), then decoded. Where the
-decoder cannot type a key, the call still succeeds: every key it can type is typed, the others
-are kept in the model's `extra` (D-104).
+The decode entry lives here. The JSON answer arrives out of its envelope, error answers already
+raised (`_response.py`); the decoder turns any JSON into the model (D-052, D-053). One rule
+needs the call itself, so it is applied here first: a bare scalar answer (the product API's
+`last_updated.json` answers `"2018-10-23 13:45:12"`) is the value of the response field named
+after the call (D-103).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import attrs
-
-from ._exceptions import ResponseDecodingError
-from ._response import as_list, as_object
-
 if TYPE_CHECKING:
     from ._client import EcontractClient
-    from ._decode import Decoder
     from ._meta import EndpointMeta
     from ._options import RequestOptions
 
-__all__ = ["Resource", "decode_list", "decode_one"]
+__all__ = ["Resource", "scalar_answer"]
 
 T = TypeVar("T")
-logger = logging.getLogger("econtract_async")
 
 
-def _salvage(decoder: Decoder, data: dict[str, Any], cls: type[T], endpoint: EndpointMeta) -> T:
-    """`cls` from the keys of `data` the decoder can type; the others kept in `extra`."""
-    typed: dict[str, Any] = {}
-    kept: dict[str, Any] = {}
-    for key, value in data.items():
-        try:
-            decoder.one({key: value}, cls, endpoint)
-        except ResponseDecodingError:
-            kept[key] = value
-        else:
-            typed[key] = value
-    model = decoder.one(typed, cls, endpoint)
-    if not kept:
-        return model
-    logger.warning(
-        "%s: kept %s in extra: the answer does not fit %s",
-        endpoint.key,
-        ", ".join(sorted(kept)),
-        getattr(cls, "__name__", cls),
-    )
-    extra = {**getattr(model, "extra", {}), **kept}
-    return attrs.evolve(model, extra=extra)  # type: ignore[misc]
+def scalar_answer(body: Any, endpoint: EndpointMeta) -> Any:
+    """`{"last_updated": body}` for a bare scalar answer of `last_updated()`; else `body`.
 
-
-def decode_one(decoder: Decoder, body: Any, cls: type[T], endpoint: EndpointMeta) -> T:
-    """One model from any JSON answer."""
-    data = as_object(body, endpoint)
-    try:
-        return decoder.one(data, cls, endpoint)
-    except ResponseDecodingError:
-        return _salvage(decoder, data, cls, endpoint)
-
-
-def decode_list(decoder: Decoder, body: Any, cls: type[T], endpoint: EndpointMeta) -> list[T]:
-    """A list of models from any JSON answer."""
-    items = as_list(body)
-    try:
-        return decoder.many(items, cls, endpoint)
-    except ResponseDecodingError:
-        return [decode_one(decoder, item, cls, endpoint) for item in items]
+    Only a scalar (text, number, flag), alone or in a one-element list, and only when the
+    response model has a field whose wire name is the call's name; any other answer is
+    returned as it is.
+    """
+    inner = body[0] if isinstance(body, list) and len(body) == 1 else body
+    if inner is None or isinstance(inner, dict | list) or endpoint.response is None:
+        return body
+    fields = endpoint.response.__econtract__.fields
+    if any(field.wire == endpoint.name for field in fields):
+        return {endpoint.name: inner}
+    return body
 
 
 class Resource:
@@ -94,7 +61,7 @@ class Resource:
         options: RequestOptions | None,
     ) -> T:
         body = await self._client._call(endpoint, path_params, data, fields, options)
-        return decode_one(self._client._decoder, body, response, endpoint)
+        return self._client._decoder.one(scalar_answer(body, endpoint), response, endpoint)
 
     async def _call_many(
         self,
@@ -107,4 +74,4 @@ class Resource:
         options: RequestOptions | None,
     ) -> list[T]:
         body = await self._client._call(endpoint, path_params, data, fields, options)
-        return decode_list(self._client._decoder, body, response, endpoint)
+        return self._client._decoder.many(body, response, endpoint)

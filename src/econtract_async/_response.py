@@ -11,10 +11,10 @@ The real servers answer in more shapes than the docs show (`shared/reference/wir
 - a 2xx whose body is an API error text is an `ErrorBodyError` (a `BadRequestError`);
 - CRM answers may be wrapped as `{"status": 200, "data": {...}}`: the envelope is removed, and an
   envelope carrying an error status is that error;
-- an empty 2xx body stands for JSON `null`;
-- `as_object` / `as_list` turn any top-level JSON value into the object or list of objects a
-  response model is decoded from (a one-element list, a bare string, `null`, one object where a
-  list was due), so no answer fails a call because of its top-level shape.
+- an empty 2xx body stands for JSON `null`.
+
+What the answer then decodes to, whatever its shape, is `_resource.py`'s and `_decode.py`'s
+business (D-103, D-052, D-053).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import http
 import json
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from ._exceptions import (
     APIError,
@@ -37,14 +37,9 @@ from ._exceptions import (
 )
 from ._redact import RedactedRequest
 
-if TYPE_CHECKING:
-    from ._meta import EndpointMeta
-
 __all__ = [
     "ResponseLike",
     "api_message",
-    "as_list",
-    "as_object",
     "error_for",
     "is_error_text",
     "parse_json",
@@ -243,58 +238,3 @@ def parse_json(
         message = api_message(text) or _phrase(envelope)
         raise _error(envelope, message, request(), text)
     return body.get("data", body)
-
-
-def _field_named_after(endpoint: EndpointMeta | None) -> str:
-    """Where a bare scalar answer goes: the response field named like the call, else `value`."""
-    if endpoint is not None and endpoint.response is not None:
-        meta = endpoint.response.__econtract__
-        if any(field.wire == endpoint.name for field in meta.fields):
-            return endpoint.name
-    return "value"
-
-
-def as_object(body: Any, endpoint: EndpointMeta | None = None) -> dict[str, Any]:
-    """The JSON object a one-model answer stands for (D-103).
-
-    An object is itself; `null` and `[]` are an empty object; a one-element list is its
-    element; a longer list is kept whole under `items`; a bare scalar (the product API's
-    `"2018-10-23 13:45:12"`) is the value of the response field named after the call
-    (`last_updated`), or of `value` when there is none. Keys the model does not describe land
-    in its `extra`.
-    """
-    if isinstance(body, dict):
-        return body
-    if body is None:
-        return {}
-    if isinstance(body, list):
-        if not body:
-            return {}
-        if len(body) == 1:
-            return as_object(body[0], endpoint)
-        return {"items": body}
-    return {_field_named_after(endpoint): body}
-
-
-def _keyed_list(body: dict[str, Any]) -> bool:
-    """PHP's list with gaps, serialised as an object keyed by index: `{"0": {...}, "3": {...}}`."""
-    return all(key.isdigit() for key in body) and all(isinstance(v, dict) for v in body.values())
-
-
-def as_list(body: Any) -> list[dict[str, Any]]:
-    """The JSON objects a list answer stands for (D-103).
-
-    A list is itself (each item as `as_object` makes it); `null`, `{}` and `[]` are empty; an
-    object keyed by indexes is its values; any other object is a list of that one object.
-    """
-    if body is None:
-        return []
-    if isinstance(body, dict):
-        if not body:
-            return []
-        items: list[Any] = list(body.values()) if _keyed_list(body) else [body]
-    elif isinstance(body, list):
-        items = body
-    else:
-        items = [body]
-    return [as_object(item) for item in items]

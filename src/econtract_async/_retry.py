@@ -58,9 +58,9 @@ class Verdict(enum.StrEnum):
 def _may_have_stored(error: EcontractError) -> bool:
     if isinstance(error, APIError):
         return error.status_code >= 500 and error.status_code not in _REFUSED
-    if isinstance(error, TransportError):
+    if isinstance(error, TransportError | ClientClosedError):
         return error.may_have_reached_server
-    return isinstance(error, ResponseDecodingError | ClientClosedError)
+    return isinstance(error, ResponseDecodingError)
 
 
 def _retryable(error: EcontractError, policy: RetryPolicy) -> bool:

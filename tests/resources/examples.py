@@ -13,6 +13,7 @@ __all__ = ["example_model", "example_path_params", "example_value", "pairs_to_ma
 
 _SCALARS: dict[str, Any] = {
     "string": "Example text",
+    "identifier": "0012345",
     "integer": 7,
     "code": 1,
     "number": 80.5,

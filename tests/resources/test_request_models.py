@@ -71,7 +71,7 @@ def test_constructor_turns_any_bad_input_into_validation_error(cls: type[Any]) -
         result = attempt(lambda: cls(**kwargs))
         if isinstance(result, ValidationError):
             assert result.errors
-            assert {e.path for e in result.errors} <= set(names)
+            assert {e.path.split(".")[0] for e in result.errors} <= set(names)
         else:
             assert isinstance(result, cls)
 

@@ -85,6 +85,41 @@ async def crm_calls(ec: EcontractClient) -> None:
         ),
     )
     assert_type(await ec.crm.orders.create(order), Order)
+    by_keywords = await ec.crm.orders.create(
+        producttype="gas",
+        comparison_id=1,
+        affiliate_id=2,
+        sales_channel_id=3,
+        ip_address="192.0.2.10",
+        supplier_id=5,
+        product_id=7,
+        payment_method=1,
+        situation=3,
+        mru_nr="0012345",
+        client={
+            "gender": 1,
+            "segment": 1,
+            "first_name": "Jan",
+            "last_name": "Peeters",
+            "cellphone": "0471234567",
+            "email": "jan@example.be",
+            "language": "nl",
+            "fax": "",
+        },
+        address=Address(
+            street="Veldstraat", nr="10", postal_code="9000", city="Gent", country="BE"
+        ),
+    )
+    assert_type(by_keywords, Order)
+    third_party = await ec.crm.leads.create(
+        lead_type="third_party", first_name="Jan", last_name="P", email="j@x.be", language="nl"
+    )
+    assert_type(third_party, CreatedLead)
+    generic = await ec.crm.leads.create(
+        lead_type="energy", gender=1, segment=1, first_name="J", last_name="P", email="j@x.be",
+        language="nl",
+    )  # fmt: skip
+    assert_type(generic, CreatedLead)
     assert_type(await ec.crm.orders.latest(limit=5), list[LatestOrder])
     lead = await ec.crm.leads.create_call_me_back(first_name="Jan", phone="0471234567")
     assert_type(lead, CreatedLead)

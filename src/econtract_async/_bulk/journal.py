@@ -82,7 +82,8 @@ def row_digest(row: Any, *, salt: str = "") -> str:
     if isinstance(content, dict):
         content = {key: value for key, value in content.items() if value not in ("", None)}
     text = json.dumps([salt, content], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    # surrogatepass: a lone surrogate in a cell is bad input for that row, not a crash here.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @attrs.frozen

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .._client import EcontractClient
+    from .._transport import HttpBackend
 
 __all__ = [
     "EXIT_INCOMPLETE",
@@ -49,8 +50,11 @@ def load_env() -> None:
     load_dotenv(find_dotenv(usecwd=True), override=False)
 
 
-def client_from_env(*, need: str) -> EcontractClient:
+def client_from_env(*, need: str, http_backend: HttpBackend = "httpx") -> EcontractClient:
     """A client from the environment and `.env`; `need` is `crm` or `product`.
+
+    `http_backend="aiohttp"` is what the bulk import asks for: the CLI is an application, and
+    picks the transport that costs least CPU at its concurrency (docs/performance.md).
 
     Raises:
         UsageError: The credentials `need` asks for are missing or half set.
@@ -64,7 +68,7 @@ def client_from_env(*, need: str) -> EcontractClient:
         msg = f"set {' and '.join(missing)} in the environment or a .env file"
         raise UsageError(msg)
     try:
-        return EcontractClient.from_env()
+        return EcontractClient.from_env(http_backend=http_backend)
     except ConfigurationError as error:
         raise UsageError(str(error)) from None
 

@@ -181,7 +181,7 @@ def import_command(args: argparse.Namespace, argv: list[str]) -> int:
             stats = None
             auth_refused = False
         else:
-            client = client_from_env(need="crm")
+            client = client_from_env(need="crm", http_backend="aiohttp")
             summary, stats, auth_refused = anyio.run(_import, plan, args, client, report, err)
     finally:
         report.close()

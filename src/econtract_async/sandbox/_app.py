@@ -210,6 +210,7 @@ class ApiApp:
         if handler is None:
             raise ApiProblem(501, f"Sandbox error : no handler for {endpoint.key}")
         sandbox = self.sandbox
+        sandbox.calls[endpoint.key] += 1
         call = Call(endpoint, path_values, parsed, sandbox.store, sandbox.catalogue, raw)
         result = handler(call)
         if sandbox.real_shapes:
@@ -362,6 +363,19 @@ def build_app(sandbox: Sandbox, endpoints: Iterable[EndpointMeta]) -> Starlette:
                 return _text(400, f"Sandbox error : {exc}")
         return JSONResponse(injector.current.to_json())
 
+    async def catalogue(request: Request) -> Response:
+        """GET the API calls handled so far; POST `{"cat": ..., "product_ids": [...]}` changes products."""
+        if request.method == "POST":
+            try:
+                data = json.loads(await request.body() or b"{}")
+                change = sandbox.change_catalogue(
+                    cat=data.get("cat"), product_ids=[int(i) for i in data.get("product_ids", ())]
+                )
+            except (ValueError, TypeError, AttributeError) as exc:
+                return _text(400, f"Sandbox error : {exc}")
+            return JSONResponse(attrs.asdict(change))
+        return JSONResponse({"calls": dict(sandbox.calls)})
+
     async def health(request: Request) -> Response:
         """Liveness and what this sandbox serves."""
         return JSONResponse(
@@ -376,6 +390,7 @@ def build_app(sandbox: Sandbox, endpoints: Iterable[EndpointMeta]) -> Starlette:
         routes=[
             Route(f"{ADMIN_PREFIX}faults", faults, methods=["GET", "POST", "PUT", "DELETE"]),
             Route(f"{ADMIN_PREFIX}health", health, methods=["GET"]),
+            Route(f"{ADMIN_PREFIX}catalogue", catalogue, methods=["GET", "POST"]),
             Route("/{path:path}", ApiApp(sandbox, endpoints)),
         ]
     )

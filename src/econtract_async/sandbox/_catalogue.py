@@ -19,7 +19,15 @@ import attrs
 
 from ._catalogue_data import NAMES, SUPPLIERS, specifications_and_price
 
-__all__ = ["DETAIL_PARTS", "IDENTITY_KEYS", "PRODUCT_TYPES", "SORTS", "Catalogue", "Product"]
+__all__ = [
+    "DETAIL_PARTS",
+    "IDENTITY_KEYS",
+    "PRODUCT_TYPES",
+    "SORTS",
+    "Catalogue",
+    "CatalogueChange",
+    "Product",
+]
 
 PRODUCT_TYPES = ("internet", "mobile", "electricity", "gas", "dualfuel_pack")
 COUNTS = {"internet": 50, "mobile": 45, "electricity": 45, "gas": 35, "dualfuel_pack": 35}
@@ -318,3 +326,64 @@ class Catalogue:
             return {"last_update": None, "last_update_timestamp": None}
         newest = max(p.last_update for p in found)
         return {"last_update": _format(newest), "last_update_timestamp": newest}
+
+
+# Changing the catalogue at run time (the catalogue cache's tests and benchmarks watch a refresh).
+
+
+@attrs.frozen
+class CatalogueChange:
+    """What `Catalogue.changed` did: the products it touched and their new `last_update`."""
+
+    product_ids: tuple[int, ...]
+    last_update: int
+
+
+def _bumped(product: Product, timestamp: int) -> Product:
+    """`product` one euro a month dearer, updated at `timestamp` (its dicts copied, not shared)."""
+    price = dict(product.body["price"])
+    if isinstance(price.get("monthly"), int | float):
+        price["monthly"] = round(float(price["monthly"]) + 1.0, 2)
+    body = {**product.body, "price": price}
+    return attrs.evolve(
+        product, body=body, sort_price=product.sort_price + 1.0, last_update=timestamp
+    )
+
+
+def changed(
+    catalogue: Catalogue,
+    *,
+    cat: str | None = None,
+    product_ids: Iterable[int] = (),
+    now: float | None = None,
+) -> tuple[Catalogue, CatalogueChange]:
+    """A copy of `catalogue` where some products changed; the original is left as it was.
+
+    The products are `product_ids`, or else the first active product of `cat` (of the first
+    type when `cat` is omitted). Each costs one euro a month more and gets a `last_update`
+    after every product's current one (and not before `now`), so `last_updated` moves for
+    every filter that matches it.
+
+    Raises:
+        ValueError: an unknown product id or product type.
+    """
+    ids = tuple(product_ids)
+    if not ids:
+        if cat is not None and cat not in PRODUCT_TYPES:
+            msg = f"unknown product type {cat!r}; expected one of {PRODUCT_TYPES}"
+            raise ValueError(msg)
+        ids = (catalogue.select(cat=cat or PRODUCT_TYPES[0])[0].product_id,)
+    unknown = [i for i in ids if catalogue.product(i) is None]
+    if unknown:
+        msg = f"unknown product ids {unknown}"
+        raise ValueError(msg)
+    newest = max(p.last_update for p in catalogue.products)
+    timestamp = max(newest + 1, int(now or 0))
+    wanted = set(ids)
+    copy = object.__new__(Catalogue)
+    copy.seed = catalogue.seed
+    copy.products = tuple(
+        _bumped(p, timestamp) if p.product_id in wanted else p for p in catalogue.products
+    )
+    copy._by_id = {p.product_id: p for p in copy.products}
+    return copy, CatalogueChange(ids, timestamp)

@@ -2,14 +2,14 @@
 
 Decoding follows PHP's `$_GET` / `$_POST`: `name[0]=a&name[1]=b` and `name[]=a` are lists, a
 repeated plain key keeps its last value. Checks come from the endpoint's request model
-(`_meta.flatten`): required parameters, `empty_ok`, types, bounds and enum values, reported in
-the API's own words (`Api error : Not all required parameters are set : Parameter cat is
+(`_meta.flatten`): required parameters, explicit empties, bounds and enum values; each type is
+read by its `parse` rule in the vocabulary (`_vocabulary`). Problems are reported in the API's
+own words (`Api error : Not all required parameters are set : Parameter cat is
 required`).
 """
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 import attrs
 
 from .._meta import FieldMeta, WireField, flatten
+from .._vocabulary import VOCABULARY
 
 __all__ = ["ApiProblem", "Parsed", "RawParams", "check", "choose_model", "convert", "decode"]
 
@@ -72,59 +73,21 @@ def _lookup(raw: RawParams, wire_field: WireField) -> tuple[str, RawValue] | Non
 
 
 def convert(field: FieldMeta, value: str, *, type_name: str | None = None) -> Any:
-    """One text value converted to the field's type.
+    """One text value converted to the field's type, by the vocabulary's `parse` rule.
 
     Raises:
         ValueError: with the reason (`must be an integer`, ...).
     """
-    kind = type_name or field.type
-    if kind in ("integer", "code"):
-        if not re.fullmatch(r"[+-]?\d+", value.strip()):
-            msg = "must be an integer"
+    kind = VOCABULARY[type_name or field.type]
+    result = kind.parse(value)
+    if isinstance(result, int | float) and not isinstance(result, bool):
+        if field.min is not None and result < field.min:
+            msg = f"must be at least {field.min:g}"
             raise ValueError(msg)
-        number: float = int(value)
-    elif kind == "number":
-        try:
-            number = float(value)
-        except ValueError:
-            msg = "must be a number"
-            raise ValueError(msg) from None
-    elif kind == "boolean":
-        lowered = value.strip().lower()
-        if lowered not in _TRUE | _FALSE:
-            msg = "must be a boolean (1 or 0)"
+        if field.max is not None and result > field.max:
+            msg = f"must be at most {field.max:g}"
             raise ValueError(msg)
-        return lowered in _TRUE
-    elif kind == "date":
-        try:
-            return datetime.date.fromisoformat(value).isoformat()
-        except ValueError:
-            msg = "must be a date (YYYY-MM-DD)"
-            raise ValueError(msg) from None
-    elif kind == "datetime":
-        if not re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?", value):
-            msg = "must be a date and time (YYYY-MM-DD HH:MM:SS)"
-            raise ValueError(msg)
-        return value
-    elif kind == "language":
-        if value not in ("nl", "fr"):
-            msg = "must be nl or fr"
-            raise ValueError(msg)
-        return value
-    elif kind == "email":
-        if "@" not in value or " " in value.strip():
-            msg = "must be an email address"
-            raise ValueError(msg)
-        return value
-    else:
-        return value
-    if field.min is not None and number < field.min:
-        msg = f"must be at least {field.min:g}"
-        raise ValueError(msg)
-    if field.max is not None and number > field.max:
-        msg = f"must be at most {field.max:g}"
-        raise ValueError(msg)
-    return number
+    return result
 
 
 def _convert_any(field: FieldMeta, value: str) -> Any:
@@ -181,12 +144,12 @@ def check(model: type[Any], raw: RawParams) -> Parsed:
         if found is None or found[1] in ("", []):
             if field.is_constant:
                 value: Any = field.value
-            elif found is None or not field.empty_ok:
+            elif found is None or not field.accepts_empty:
                 if wire_field.required:
                     missing.append(wire_field.wire)
                 continue
             else:
-                value = "" if field.type in ("string", "ean", "phone") else None
+                value = VOCABULARY[field.type].empty
         else:
             text = found[1]
             try:

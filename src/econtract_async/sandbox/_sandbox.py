@@ -6,6 +6,7 @@ loopback socket by `_server.serve_in_thread` / `run_sandbox`.
 
 from __future__ import annotations
 
+import collections
 import functools
 import time
 from collections.abc import Callable, Iterable
@@ -17,7 +18,7 @@ import attrs
 import httpx
 
 from ._app import DroppedConnection, NonceCache, build_app
-from ._catalogue import Catalogue
+from ._catalogue import Catalogue, CatalogueChange, changed
 from ._faults import FaultInjector, Faults
 from ._store import Store
 
@@ -125,6 +126,8 @@ class Sandbox:
         self.real_shapes = real_shapes
         self.store = Store(db, clock=clock)
         self.catalogue = _catalogue(catalogue_seed)
+        self.calls: collections.Counter[str] = collections.Counter()
+        """API requests answered by a handler, by endpoint key; injected faults not counted."""
         self.fault_injector = FaultInjector(faults)
         self.nonces = NonceCache()
         self.endpoints = tuple(_all_endpoints() if endpoints is None else endpoints)
@@ -155,6 +158,15 @@ class Sandbox:
     def clear_faults(self) -> Faults:
         """Inject no fault any more."""
         return self.fault_injector.reset()
+
+    def change_catalogue(
+        self, *, cat: str | None = None, product_ids: Iterable[int] = ()
+    ) -> CatalogueChange:
+        """Change some products now, so `last_updated` moves (see `_catalogue.changed`)."""
+        self.catalogue, change = changed(
+            self.catalogue, cat=cat, product_ids=product_ids, now=self.clock()
+        )
+        return change
 
     def transport(self) -> SandboxTransport:
         """An in-process httpx transport to this sandbox (no socket at all)."""

@@ -99,6 +99,10 @@ class LiveSandbox:
         """Change the faults at run time (see `Sandbox.set_faults`)."""
         return self.sandbox.set_faults(*args, **changes)
 
+    def change_catalogue(self, **change: Any) -> Any:
+        """Change some products at run time (see `Sandbox.change_catalogue`)."""
+        return self.sandbox.change_catalogue(**change)
+
 
 def _bind(port: int) -> socket.socket:
     """A listening-ready TCP socket on 127.0.0.1 (`port=0`: a free port)."""
