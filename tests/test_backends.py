@@ -297,7 +297,10 @@ class TestRawResponses:
         with ec.raw_responses() as raw:
             created = await lead(ec)
         (response,) = raw
-        assert response.json()["id"] == created.id
+        assert response.json() == {
+            "status": 200,
+            "data": {**response.json()["data"], "id": str(created.id)},
+        }
         assert response.request.method == "POST"
         assert response.request.headers["content-type"] == "application/x-www-form-urlencoded"
         assert b"first_name=A" in response.request.content

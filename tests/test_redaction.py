@@ -68,7 +68,10 @@ SIDE_EFFECTS: dict[str, Any] = {
             httpx.ProxyError,
         )
     },
-    "not JSON": echo(200),
+    "error text with a 200": echo(200),
+    "not JSON": lambda request: httpx.Response(
+        200, text=f"<html>maintenance {request.url} {request.content.decode()}</html>"
+    ),
 }
 # A JSON answer of a surprising shape is no error (D-052): its values are kept in `extra`.
 
@@ -115,6 +118,29 @@ async def test_no_error_path_shows_a_credential(
         assert_exception_clean(caught.value)
         assert_clean(repr(ec), repr(ec._crm_auth), repr(ec._product_auth))
     assert caplog.records, "every attempt is logged"
+    assert_clean(caplog.text)
+    assert_clean(*(repr(record.__dict__) for record in caplog.records))
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("call", ["crm GET", "product GET"])
+async def test_an_answer_of_the_wrong_shape_is_kept_and_logs_no_credential(
+    call: str,
+    make_client: Callable[..., EcontractClient],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """What cannot be typed lands in `extra` (D-052), and nothing logged shows a credential."""
+
+    def wrong(request: httpx.Request) -> httpx.Response:
+        echoed = {"echo": str(request.url)}
+        return httpx.Response(200, json=[{"id": echoed, "product_id": echoed}])
+
+    async with make_client() as ec:
+        with respx.mock() as router:
+            router.route().mock(side_effect=wrong)
+            result = await CALLS[call](ec)
+    model = result[0] if isinstance(result, list) else result
+    assert set(model.extra) >= {"id"} or set(model.extra) >= {"product_id"}
     assert_clean(caplog.text)
     assert_clean(*(repr(record.__dict__) for record in caplog.records))
 

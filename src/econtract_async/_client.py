@@ -353,7 +353,7 @@ class EcontractClient:
         ip = self._end_user_ip
         retries, timeout = self._max_retries, self._timeout
         if options is not None:
-            params.extend((k, format_value(v)) for k, v in options.extra_params.items())
+            params.extend(options.extra_pairs)
             ip = options.end_user_ip or ip
             if options.max_retries is not None:
                 retries = options.max_retries
@@ -446,7 +446,7 @@ class EcontractClient:
             described = functools.partial(self._describe, base_url, request)
             if not 200 <= code < 300:
                 raise error_for(answer, described(), self._redactor.scrubber(request.params))
-            parsed = parse_json(answer, described)
+            parsed = parse_json(answer, described, self._redactor.scrubber(request.params))
             if logger.isEnabledFor(logging.DEBUG):
                 self._log(logging.DEBUG, described(), str(code), started, None)
         except EcontractError as exc:

@@ -11,11 +11,12 @@ EcontractError
 │   └── ConnectionLostError              the connection broke after sending: outcome unknown
 ├── APIError                             .status_code .api_message .request (redacted) .response_text
 │   ├── BadRequestError (400)            includes a replayed product-API nonce
+│   │   └── ErrorBodyError (2xx)         a success status whose body is an API error text
 │   ├── AuthenticationError (401)
 │   ├── NotFoundError (404)
 │   ├── RateLimitError (429)             .retry_after (seconds or None)
 │   └── ServerError (5xx)
-└── ResponseDecodingError                the body is not JSON or does not match the model
+└── ResponseDecodingError                a 2xx body that is not JSON (nor an API error text)
 ```
 
 httpx and aiohttp exceptions are translated by the sender that uses them (`_transport`), and nowhere else. Every
@@ -40,6 +41,7 @@ __all__ = [
     "ConnectError",
     "ConnectionLostError",
     "EcontractError",
+    "ErrorBodyError",
     "FieldError",
     "NotFoundError",
     "RateLimitError",
@@ -162,6 +164,15 @@ class BadRequestError(APIError):
     """HTTP 400: missing or bad parameters, or a replayed product-API `time` + `nonce`."""
 
 
+class ErrorBodyError(BadRequestError):
+    """A 2xx answer whose body is an API error (`Api error : ...`, `... is required`).
+
+    The servers sometimes refuse a request with status 200 and the error as the body, in any of
+    the error body forms; partner code treats that as an error, and so do we (D-101).
+    `status_code` is the status actually sent (200); `api_message` is the error text.
+    """
+
+
 class AuthenticationError(APIError):
     """HTTP 401: a missing or wrong CRM id/key, or a bad product-API signature."""
 
@@ -191,7 +202,11 @@ class ServerError(APIError):
 
 
 class ResponseDecodingError(EcontractError):
-    """The response body is not JSON, or does not have the shape of the expected model."""
+    """A 2xx body that is not JSON where JSON was due (and is not an API error text).
+
+    An answer that is JSON never raises it: what cannot be typed is kept in the model's
+    `extra` (D-104). The message quotes the start of the body with secrets scrubbed.
+    """
 
     def __init__(self, message: str, *, request: RedactedRequest | None = None) -> None:
         self.request = request

@@ -1,4 +1,11 @@
-"""The base of every generated resource: a thin bridge from a typed method to the client."""
+"""The base of every generated resource: a thin bridge from a typed method to the client.
+
+The decode entry lives here. The JSON answer arrives out of its envelope, error answers already
+raised (`_response.py`); the decoder turns any JSON into the model (D-052, D-053). One rule
+needs the call itself, so it is applied here first: a bare scalar answer (the product API's
+`last_updated.json` answers `"2018-10-23 13:45:12"`) is the value of the response field named
+after the call (D-103).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +17,25 @@ if TYPE_CHECKING:
     from ._meta import EndpointMeta
     from ._options import RequestOptions
 
-__all__ = ["Resource"]
+__all__ = ["Resource", "scalar_answer"]
 
 T = TypeVar("T")
+
+
+def scalar_answer(body: Any, endpoint: EndpointMeta) -> Any:
+    """`{"last_updated": body}` for a bare scalar answer of `last_updated()`; else `body`.
+
+    Only a scalar (text, number, flag), alone or in a one-element list, and only when the
+    response model has a field whose wire name is the call's name; any other answer is
+    returned as it is.
+    """
+    inner = body[0] if isinstance(body, list) and len(body) == 1 else body
+    if inner is None or isinstance(inner, dict | list) or endpoint.response is None:
+        return body
+    fields = endpoint.response.__econtract__.fields
+    if any(field.wire == endpoint.name for field in fields):
+        return {endpoint.name: inner}
+    return body
 
 
 class Resource:
@@ -38,7 +61,7 @@ class Resource:
         options: RequestOptions | None,
     ) -> T:
         body = await self._client._call(endpoint, path_params, data, fields, options)
-        return self._client._decoder.one(body, response, endpoint)
+        return self._client._decoder.one(scalar_answer(body, endpoint), response, endpoint)
 
     async def _call_many(
         self,

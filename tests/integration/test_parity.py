@@ -204,7 +204,7 @@ class TestCrm:
 
         assert isinstance(first, Recommendation)
         assert first == again
-        assert first.extra["comparison_id"] == 901
+        assert first.extra["comparison_id"] == "901"  # untyped ids stay text (D-105)
         assert first.extra["recommendations"]
         assert renewal.extra["renewal"] is True
         assert renewal != first
@@ -229,7 +229,7 @@ class TestProductApi:
         answer = await ec.products.is_available_at(1, zip=zip_code)
 
         assert isinstance(answer, PostcodeAvailability)
-        assert answer.extra["available"] is getattr(product.availability, region)
+        assert answer.available is getattr(product.availability, region)
         assert answer.extra["zip"] == zip_code
 
     async def test_price_breakdown_lists_every_price_component(

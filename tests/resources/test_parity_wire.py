@@ -113,7 +113,7 @@ CASES = [
         lambda ec: ec.crm.recommendations.renewal(5),
         "GET",
         f"{CRM}/api/recommendations/5/renewal",
-        [],
+        [("comparison_id", "0")],
         Recommendation,
     ),
     Case(

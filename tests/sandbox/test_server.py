@@ -61,10 +61,11 @@ def test_restarted_sandbox_keeps_its_data(tmp_path: Path) -> None:
     """A new sandbox on the same database file serves what the old one stored."""
     db = tmp_path / "sandbox.db"
     with Sandbox(db=db) as first, serve_in_thread(first) as live:
-        created = httpx.post(f"{live.base_url}/api/clients", data={**CLIENT_FORM, **CRM}).json()
+        response = httpx.post(f"{live.base_url}/api/clients", data={**CLIENT_FORM, **CRM})
+        created = response.json()["data"]
     with Sandbox(db=db) as second, serve_in_thread(second) as live:
         again = httpx.get(f"{live.base_url}/api/clients/{created['id']}", params=CRM).json()
-    assert again == created
+    assert again == {"status": 200, "data": created}
 
 
 @pytest.mark.asyncio

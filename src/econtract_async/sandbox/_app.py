@@ -45,6 +45,7 @@ __all__ = [
     "SandboxRoute",
     "build_app",
     "build_routes",
+    "real_shape",
 ]
 
 ADMIN_PREFIX = "/_sandbox/"
@@ -155,7 +156,10 @@ class ApiApp:
         try:
             status, body, media_type = 200, await self.handle(request), "application/json"
         except ApiProblem as problem:
-            status, body, media_type = problem.status, problem.message.encode(), "text/plain"
+            status, media_type = problem.status, "text/plain"
+            body = problem.message.encode()
+            if self.sandbox.real_shapes:
+                body, media_type = _error_body(request.url.path, problem)
         headers = {"content-type": f"{media_type}; charset=utf-8"}
         if decision.drop:
             await send(
@@ -209,6 +213,8 @@ class ApiApp:
         sandbox.calls[endpoint.key] += 1
         call = Call(endpoint, path_values, parsed, sandbox.store, sandbox.catalogue, raw)
         result = handler(call)
+        if sandbox.real_shapes:
+            result = real_shape(endpoint, result)
         return json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
 
     def _check_crm(self, raw: RawParams) -> None:
@@ -256,6 +262,56 @@ class ApiApp:
             raise ApiProblem(400, msg)
         if not sandbox.nonces.first_use(timestamp, nonce, now=now, window=sandbox.max_clock_skew):
             raise ApiProblem(400, "Api error : Invalid parameters : time and nonce already used")
+
+
+def _ids_as_text(value: Any) -> Any:
+    """Every whole-number `id` / `..._id` value as text, as PHP backends often serialise them."""
+    if isinstance(value, list):
+        return [_ids_as_text(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    return {
+        key: (
+            str(item)
+            if (key == "id" or key.endswith("_id"))
+            and isinstance(item, int)
+            and not isinstance(item, bool)
+            else _ids_as_text(item)
+        )
+        for key, item in value.items()
+    }
+
+
+def real_shape(endpoint: EndpointMeta, result: Any) -> Any:
+    """A handler's answer in the shape the real servers send (D-105).
+
+    CRM answers come in the `{"status": 200, "data": ...}` envelope with ids as text; the
+    product API's last-updated answer is a bare date-time string; every other product answer
+    is already in its real shape (lists at the top level, the detail a one-element list, ids
+    as text).
+    """
+    if endpoint.api == "crm":
+        return {"status": 200, "data": _ids_as_text(result)}
+    if endpoint.key == "product.products.last_updated" and isinstance(result, dict):
+        return result.get("last_updated")
+    return result
+
+
+_PREFIX = "Api error : "
+
+
+def _error_body(path: str, problem: ApiProblem) -> tuple[bytes, str]:
+    """An error in one of the real servers' three body forms (D-105).
+
+    CRM parameter refusals (400) are a JSON array of messages, CRM "not found" (404) a JSON
+    string, everything else (the product API, 401s) plain text `Api error : ...`.
+    """
+    words = problem.message.removeprefix(_PREFIX)
+    if path.startswith("/api/") and problem.status == 400:
+        return json.dumps([words], ensure_ascii=False).encode(), "application/json"
+    if path.startswith("/api/") and problem.status == 404:
+        return json.dumps(words, ensure_ascii=False).encode(), "application/json"
+    return problem.message.encode(), "text/plain"
 
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:

@@ -201,7 +201,11 @@ def supplier_rating(call: Call) -> dict[str, Any]:
 
 @handles("crm.usages.defaults")
 def default_usages(call: Call) -> dict[str, Any]:
-    """Estimated yearly usages in kWh for a household profile, stable for the same inputs."""
+    """Estimated yearly usages in kWh for a household profile, stable for the same inputs.
+
+    Under the keys the reference names (D-102): `du` day, `nu` night, `nou` exclusive night,
+    `u` gas.
+    """
     values = call.values
     producttype = values["producttype"]
     if producttype not in ("electricity", "gas", "dualfuel_pack"):
@@ -218,9 +222,9 @@ def default_usages(call: Call) -> dict[str, Any]:
         if values.get("has_solar"):
             total = int(total * 0.6)
         two_rate = values.get("meter_type") not in (None, 1)
-        out["usage_day"] = int(total * 0.6) if two_rate else total
-        out["usage_night"] = total - out["usage_day"]
-        out["usage_excl"] = 0
+        out["du"] = int(total * 0.6) if two_rate else total
+        out["nu"] = total - out["du"]
+        out["nou"] = 0
     if producttype in ("gas", "dualfuel_pack"):
         gas = 9000 + 2500 * people + (values.get("home_size") or 0) * 40 + jitter * 10
         for isolated in ("roof_isolation", "wall_isolation"):
@@ -228,7 +232,7 @@ def default_usages(call: Call) -> dict[str, Any]:
                 gas = int(gas * 0.85)
         if values.get("glass") == "double":
             gas = int(gas * 0.92)
-        out["usage_gas"] = gas
+        out["u"] = gas
     return out
 
 
@@ -275,8 +279,9 @@ def get_product(call: Call) -> Any:
 def last_updated(call: Call) -> dict[str, Any]:
     """The newest `last_update` over the matching products.
 
-    The docs show no answer: `last_update` mirrors the products' own key and `last_updated`
-    is the name in `schema/product/products.yaml`; both are sent.
+    The real server answers the bare date-time string (`real_shape`, D-105); with
+    `real_shapes=False` the object form: `last_update` mirrors the products' own key and
+    `last_updated` is the name in `schema/product/products.yaml`, both sent.
     """
     values = call.values
     found = call.catalogue.last_updated(

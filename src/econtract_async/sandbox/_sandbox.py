@@ -95,6 +95,10 @@ class Sandbox:
         clock: the server clock, for signature freshness and order ages.
         max_clock_skew: how far (seconds) a signed `time` may be from the server clock.
         endpoints: the endpoints to serve (default: every endpoint of the SDK).
+        real_shapes: answer in the shapes the real servers send (default): CRM answers in
+            the `{"status": 200, "data": ...}` envelope with ids as text, last-updated as a
+            bare string, errors in their three body forms (D-105). `False` serves bare
+            objects and plain-text errors.
 
     Example:
         >>> sandbox = Sandbox()
@@ -114,10 +118,12 @@ class Sandbox:
         clock: Callable[[], float] = time.time,
         max_clock_skew: float = 300.0,
         endpoints: Iterable[EndpointMeta] | None = None,
+        real_shapes: bool = True,
     ) -> None:
         self.credentials = credentials or SandboxCredentials()
         self.clock = clock
         self.max_clock_skew = max_clock_skew
+        self.real_shapes = real_shapes
         self.store = Store(db, clock=clock)
         self.catalogue = _catalogue(catalogue_seed)
         self.calls: collections.Counter[str] = collections.Counter()
