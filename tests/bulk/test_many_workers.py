@@ -82,7 +82,7 @@ async def test_a_lost_workers_rows_are_finished_by_the_others_and_none_resent(
     async with anyio.create_task_group() as tg:
         run = bulk_run(rows, prepare, hanging_send, journal=lost, concurrency=3)
         tg.start_soon(run._complete)
-        while len(api.received) < 3:
+        while len(api.received) < 3:  # noqa: ASYNC110 (polls another task's progress)
             await anyio.sleep(0.01)
         # freeze the lost worker: no more heartbeats, requests stuck in flight
         tg.cancel_scope.cancel()
@@ -130,9 +130,7 @@ async def test_the_schedule_is_shared_so_the_rate_is_the_imports(journal_target:
     async def record(seconds: float) -> None:
         waits.append(seconds)
 
-    async with Journal(journal_target, worker="a") as a, Journal(
-        journal_target, worker="b"
-    ) as b:
+    async with Journal(journal_target, worker="a") as a, Journal(journal_target, worker="b") as b:
         await a.join(rate=10)
         await b.join(rate=10)
         limiters = [SharedRateLimiter(j, 10, sleep=record) for j in (a, b)]
