@@ -640,6 +640,7 @@ def bulk_run(
     import_id: str = "default",
     worker: str | None = None,
     lease: float = 30.0,
+    chunk_size: int = 256,
     shard: str | tuple[int, int] | Shard | None = None,
     on_unknown: UnknownPolicy = "hold",
     policy: RetryPolicy = "unsafe",
@@ -671,6 +672,7 @@ def bulk_run(
         import_id: Names the import inside the journal (ignored when `journal` is a `Journal`).
         worker: This worker's name in the journal (default: host, pid and a random suffix).
         lease: Seconds without a heartbeat after which this worker's chunks may be taken over.
+        chunk_size: Rows claimed at a time (fixed by the first worker of an import).
         shard: `(i, n)` or `"i/n"`: handle only rows whose position modulo n is i.
         on_unknown: `hold` or `resend` rows an earlier run left unknown (see `UnknownPolicy`).
         policy: The endpoint's retry policy (`safe`, `deduplicated` or `unsafe`, the default:
@@ -712,6 +714,7 @@ def bulk_run(
             import_id=import_id,
             worker=worker,
             lease=lease,
+            chunk_size=chunk_size,
             commit_every=commit_every,
             commit_interval=commit_interval,
         )

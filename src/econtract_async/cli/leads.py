@@ -101,6 +101,14 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
         "--worker", metavar="NAME", help="this worker's name in the journal (default: unique)"
     )
     parser.add_argument(
+        "--chunk-size",
+        type=_positive_int,
+        default=256,
+        metavar="N",
+        help="rows a worker claims at a time in a shared journal (default: 256; fixed by the "
+        "import's first worker)",
+    )
+    parser.add_argument(
         "--lease",
         type=_positive_float,
         default=30.0,
@@ -279,6 +287,7 @@ async def _import(
             import_id=plan.import_id,
             worker=args.worker,
             lease=args.lease,
+            chunk_size=args.chunk_size,
             shard=plan.shard,
             on_unknown="resend" if args.resend_unknown else "hold",
         )
