@@ -18,11 +18,11 @@ from pathlib import Path
 
 from ._common import ROOT, Table, load, machine, pin_client, unpin
 
-FIGURES = ("bulk", "cpu", "codec", "imports", "memory")
+FIGURES = ("bulk", "cpu", "codec", "imports", "memory", "journal")
 
 
 def _plan(smoke: bool, repetitions: int | None) -> dict[str, Callable[[], list[Table]]]:
-    from . import codec, imports, memory, transport
+    from . import codec, imports, journal, memory, transport
 
     reps = repetitions or (2 if smoke else 5)
     if smoke:
@@ -32,6 +32,11 @@ def _plan(smoke: bool, repetitions: int | None) -> dict[str, Callable[[], list[T
             "codec": lambda: [codec.decode_table(20, reps), codec.encode_table(20, reps)],
             "imports": lambda: [imports.import_table(reps)],
             "memory": lambda: [memory.memory_table(50, 200, 1)],
+            "journal": lambda: [
+                journal.journal_table(4, 2, 0.02, reps),
+                journal.rate_table(12, 2, 40),
+                memory.journal_memory_table(50, 200, 1),
+            ],
         }
     return {
         "bulk": lambda: [transport.bulk_table([16, 64, 256], 6, 25, 0.02, reps)],
@@ -39,6 +44,11 @@ def _plan(smoke: bool, repetitions: int | None) -> dict[str, Callable[[], list[T
         "codec": lambda: [codec.decode_table(1000, reps), codec.encode_table(1000, reps)],
         "imports": lambda: [imports.import_table(max(reps, 7))],
         "memory": lambda: [memory.memory_table(10_000, 100_000, reps)],
+        "journal": lambda: [
+            journal.journal_table(64, 25, 0.02, reps),
+            journal.rate_table(600, 4, 40),
+            memory.journal_memory_table(10_000, 100_000, 3),
+        ],
     }
 
 

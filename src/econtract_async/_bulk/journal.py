@@ -214,6 +214,8 @@ class Journal:
         self._joined = False
         self._batch = _Batch()
         self._flush_lock = anyio.Lock()
+        self._wake = anyio.Event()
+        self._committer_running = False
         self._full = anyio.Event()
         self._last_commit = time.monotonic()
         self._cache: dict[int, JournalEntry] = {}
@@ -392,9 +394,26 @@ class Journal:
         if batch.starts or batch.outcomes or batch.finished:
             await self._commit(batch)
 
+    async def committer(self) -> None:
+        """Commit pending writes whenever a writer waits for them (run as a task by the run):
+        writers then only wait for their batch, and one task does the commits."""
+        self._committer_running = True
+        try:
+            while True:
+                await self._wake.wait()
+                self._wake = anyio.Event()
+                async with self._flush_lock:
+                    await self._flush()
+        finally:
+            self._committer_running = False
+
     async def _commit(self, batch: _Batch) -> None:
-        """Group commit: whoever finds no commit running commits every pending write at once;
-        writers arriving meanwhile wait and go into the next one."""
+        """Group commit: every pending write goes into one transaction; writers arriving
+        meanwhile go into the next one. With no committer task running, whoever finds no
+        commit running does the commit."""
+        if self._committer_running:
+            self._wake.set()
+            await batch.done.wait()
         while not batch.done.is_set():
             async with self._flush_lock:
                 if batch.done.is_set():
@@ -412,14 +431,15 @@ class Journal:
             writer = self._writer
             assert writer is not None
         try:
-            batch.refused = await writer.call(
-                writer.write_batch,
-                self.import_id,
-                self.worker,
-                batch.starts,
-                batch.outcomes,
-                batch.finished,
-            )
+            with anyio.CancelScope(shield=True):  # writes taken from the batch are never dropped
+                batch.refused = await writer.call(
+                    writer.write_batch,
+                    self.import_id,
+                    self.worker,
+                    batch.starts,
+                    batch.outcomes,
+                    batch.finished,
+                )
         except BaseException as error:
             batch.error = error
             raise

@@ -307,6 +307,7 @@ class BulkRun(Generic[R, P]):
                 if journal is not None:
                     await journal.open()
                     await journal.join(self._rate)
+                    tg.start_soon(journal.committer)
                     tg.start_soon(self._flush_periodically, journal)
                     tg.start_soon(self._heartbeat, journal)
                 with self._workers_scope:
