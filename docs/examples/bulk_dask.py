@@ -54,10 +54,10 @@ def run_on_dask(path: str, journal_at: str, workers: int = 2) -> list[dict[str, 
     from dask.distributed import Client, LocalCluster
 
     with (
-        LocalCluster(
+        LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
-        Client(cluster) as client,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
         futures = [
             client.submit(import_worker, path, journal_at, "leads.csv", f"dask-{n}", pure=False)
