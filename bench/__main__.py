@@ -18,11 +18,11 @@ from pathlib import Path
 
 from ._common import ROOT, Table, load, machine, pin_client, unpin
 
-FIGURES = ("bulk", "throughput", "cpu", "codec", "imports", "memory", "catalogue")
+FIGURES = ("bulk", "throughput", "cpu", "codec", "imports", "memory", "catalogue", "journal")
 
 
 def _plan(smoke: bool, repetitions: int | None) -> dict[str, Callable[[], list[Table]]]:
-    from . import catalogue, codec, imports, memory, transport
+    from . import catalogue, codec, imports, journal, memory, transport
 
     reps = repetitions or (2 if smoke else 5)
     if smoke:
@@ -38,6 +38,11 @@ def _plan(smoke: bool, repetitions: int | None) -> dict[str, Callable[[], list[T
             "imports": lambda: [imports.import_table(reps)],
             "memory": lambda: [memory.memory_table(50, 200, 1)],
             "catalogue": lambda: catalogue.tables(smoke=True, repetitions=reps),
+            "journal": lambda: [
+                journal.journal_table(4, 2, 0.02, reps),
+                journal.rate_table(12, 2, 40),
+                memory.journal_memory_table(50, 200, 1),
+            ],
         }
     return {
         "bulk": lambda: [transport.bulk_table([16, 64, 256], 6, 25, 0.02, reps)],
@@ -51,6 +56,11 @@ def _plan(smoke: bool, repetitions: int | None) -> dict[str, Callable[[], list[T
         "imports": lambda: [imports.import_table(max(reps, 7))],
         "memory": lambda: [memory.memory_table(10_000, 100_000, reps)],
         "catalogue": lambda: catalogue.tables(smoke=False, repetitions=reps),
+        "journal": lambda: [
+            journal.journal_table(64, 25, 0.02, reps),
+            journal.rate_table(600, 4, 40),
+            memory.journal_memory_table(10_000, 100_000, 3),
+        ],
     }
 
 

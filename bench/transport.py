@@ -71,11 +71,14 @@ def _sdk(base: str, in_flight: int, backend: str = "httpx", pool_size: int | Non
     )
 
 
-async def sdk_bulk(base: str, count: int, in_flight: int, backend: str = "aiohttp") -> None:
-    """`ec.crm.leads.bulk_create` over CSV-like dict rows: validate, encode, auth, send, parse."""
+async def sdk_bulk(
+    base: str, count: int, in_flight: int, backend: str = "aiohttp", journal: Any = None
+) -> None:
+    """`ec.crm.leads.bulk_create` over CSV-like dict rows: validate, encode, auth, send, parse
+    (and with `journal`, claim, commit and record every row in it)."""
     async with _sdk(base, in_flight, backend) as ec:
         summary = await ec.crm.leads.bulk_create(
-            rows(count), lead_type="third_party", concurrency=in_flight
+            rows(count), lead_type="third_party", concurrency=in_flight, journal=journal
         )
     if summary.created != count:
         msg = f"bulk_create created {summary.created} of {count}: {summary}"

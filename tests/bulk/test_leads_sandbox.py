@@ -125,8 +125,7 @@ async def test_under_injected_faults_every_row_ends_in_one_outcome(
     kinds = Counter(outcome.kind for outcome in outcomes)
     assert sorted(o.position for o in outcomes) == list(range(400))
     assert run.summary.total == 400
-    assert kinds[OutcomeKind.FAILED] > 0
-    assert kinds[OutcomeKind.UNKNOWN] > 0
+    assert kinds[OutcomeKind.UNKNOWN] > 0  # 500, 502 and dropped connections: may be stored
     assert run.stats.rate_limited > 0
     assert run.stats.retries > 0
 

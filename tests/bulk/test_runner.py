@@ -13,7 +13,6 @@ import pytest
 from econtract_async._bulk import Journal, Outcome, OutcomeKind, bulk_run
 from econtract_async._exceptions import (
     BadRequestError,
-    ConfigurationError,
     ConnectError,
     ConnectionLostError,
     RateLimitError,
@@ -92,21 +91,42 @@ class TestRetries:
         assert run.stats.rate_limited == 1
         assert api.stored.count(3) == 1
 
-    async def test_gateway_errors_are_retried_up_to_max_attempts(self, api: FakeApi) -> None:
+    async def test_refusals_are_retried_up_to_max_attempts(self, api: FakeApi) -> None:
         """A 503 is retried, and ends failed with its error once attempts run out."""
         api.script[1] = [ServerError(503, "busy") for _ in range(5)]
-        api.script[2] = [ServerError(502, "bad gateway")]
         outcomes = await collect(api, items(4), max_attempts=3)
         by_position = {o.position: o for o in outcomes}
         assert by_position[1].kind is OutcomeKind.FAILED
         assert by_position[1].attempts == 3
         assert "ServerError: HTTP 503: busy" in by_position[1].error
-        assert by_position[2].kind is OutcomeKind.CREATED
 
-    async def test_internal_server_errors_fail_without_a_retry(self, api: FakeApi) -> None:
-        """A 500 may have been processed halfway, so the row is not resent."""
+    async def test_a_gateway_error_holds_a_lead_unknown_without_a_resend(
+        self, api: FakeApi
+    ) -> None:
+        """A 502 may come after the application stored the lead: unknown, sent once."""
+        api.script[2] = [ServerError(502, "bad gateway")]
+        outcomes = {o.position: o for o in await collect(api, items(4))}
+        assert outcomes[2].kind is OutcomeKind.UNKNOWN
+        assert api.received.count(2) == 1
+
+    async def test_a_gateway_error_is_retried_for_a_safe_endpoint(self, api: FakeApi) -> None:
+        """Under the `safe` policy (a resend is harmless) a 502 is retried."""
+        api.script[2] = [ServerError(502, "bad gateway")]
+        outcomes = {o.position: o for o in await collect(api, items(4), policy="safe")}
+        assert outcomes[2].kind is OutcomeKind.CREATED
+        assert api.received.count(2) == 2
+
+    async def test_internal_server_errors_hold_a_lead_unknown(self, api: FakeApi) -> None:
+        """A 500 may have been processed halfway, so the lead is not resent: unknown."""
         api.script[0] = [ServerError(500, "oops")]
         outcomes = await collect(api, items(1))
+        assert outcomes[0].kind is OutcomeKind.UNKNOWN
+        assert api.received == [0]
+
+    async def test_internal_server_errors_fail_a_deduplicated_create(self, api: FakeApi) -> None:
+        """Where the API de-duplicates, a 500 is simply failed (a re-run may send it)."""
+        api.script[0] = [ServerError(500, "oops")]
+        outcomes = await collect(api, items(1), policy="deduplicated")
         assert outcomes[0].kind is OutcomeKind.FAILED
         assert api.received == [0]
 
@@ -196,11 +216,18 @@ class TestJournal:
         assert "different row" in outcomes[1].error
         assert 99 not in api.received
 
-    async def test_a_journal_of_another_shard_is_refused(self, tmp_path: Path) -> None:
-        """Two shards can never share one journal."""
-        Journal(tmp_path / "j", shard=None).close()
-        with pytest.raises(ConfigurationError, match="shard"):
-            bulk_run([], prepare, FakeApi().send, journal=tmp_path / "j", shard=(1, 2))
+    async def test_one_journal_holds_every_shard_and_any_worker_resumes_any(
+        self, tmp_path: Path
+    ) -> None:
+        """Shards share one journal; a re-run of shard 1 skips what shard 1 created."""
+        api = FakeApi()
+        journal = tmp_path / "j"
+        first = await bulk_run(items(10), prepare, api.send, journal=journal, shard=(0, 2))
+        second = await bulk_run(items(10), prepare, api.send, journal=journal, shard=(1, 2))
+        assert (first.created, second.created) == (5, 5)
+        again = await bulk_run(items(10), prepare, api.send, journal=journal, shard="1/2")
+        assert again.skipped == 5
+        assert sorted(api.stored) == list(range(10))
 
 
 class TestStopping:
@@ -238,14 +265,13 @@ class TestStopping:
                 scope.cancel()
         assert run.summary.unknown == 3
         assert run.summary.stopped
-        reopened = Journal(journal)
-        assert reopened.counts() == {"unknown": 3}
-        reopened.close()
+        async with Journal(journal) as reopened:
+            assert await reopened.counts() == {"unknown": 3}
 
         api.gate = None
         async with bulk_run(items(20), prepare, api.send, journal=journal) as resumed:
             outcomes = {o.position: o.kind async for o in resumed}
-        assert [p for p, kind in outcomes.items() if kind is OutcomeKind.UNKNOWN] == [0, 1, 2]
+        assert sorted(p for p, kind in outcomes.items() if kind is OutcomeKind.UNKNOWN) == [0, 1, 2]
         assert sorted(api.stored) == list(range(3, 20))
 
 

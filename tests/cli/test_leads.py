@@ -318,7 +318,9 @@ def wait_for_created_rows(journal: Path, count: int, process: subprocess.Popen[s
         assert process.poll() is None, "the import finished before it could be interrupted"
         try:
             with sqlite3.connect(f"file:{journal}?mode=ro", uri=True) as db:
-                (done,) = db.execute("SELECT count(*) FROM rows WHERE state = 'created'").fetchone()
+                (done,) = db.execute(
+                    "SELECT count(*) FROM econtract_rows WHERE state = 'created'"
+                ).fetchone()
         except sqlite3.OperationalError:
             done = 0
         if done >= count:

@@ -1,15 +1,21 @@
-"""A token-bucket rate limiter shared by every worker of a bulk run, adaptive on HTTP 429."""
+"""Rate limiters of a bulk run, adaptive on HTTP 429: a token bucket shared by the run's tasks, and
+one schedule shared by every worker of an import through its journal."""
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from .._exceptions import ConfigurationError
 
-__all__ = ["RateLimiter"]
+if TYPE_CHECKING:
+    from .journal import Journal
+
+__all__ = ["RateLimiter", "SharedRateLimiter"]
 
 _BACKOFF_FACTOR = 0.5
 """On a 429 the rate is multiplied by this (multiplicative decrease)."""
@@ -117,3 +123,92 @@ class RateLimiter:
         if self._stamp is not None:
             self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
         self._stamp = now
+
+
+class SharedRateLimiter(RateLimiter):
+    """One rate for every worker of an import: the schedule lives in the shared journal.
+
+    Each `acquire()` reserves the import's next send slot in the journal's database (the next
+    free slot moves on by 1/rate per slot taken, whoever takes it), so n workers together send
+    at `rate`, not n times it. A 429 seen by any worker pauses the import's schedule and halves
+    its rate, so every worker slows; the rate creeps back by `_RECOVERY_STEP` of the target
+    per slot reserved afterwards. With no rate, only the 429 pauses are shared (workers learn
+    another's pause with their next heartbeat).
+
+    Args:
+        journal: The journal of the import (opened and joined by the run).
+        rate: The import's target requests per second, or None.
+        slots_per_reservation: Slots taken per database round trip (default: one per 50/s).
+    """
+
+    def __init__(
+        self,
+        journal: Journal,
+        rate: float | None,
+        *,
+        slots_per_reservation: int | None = None,
+        clock: Callable[[], float] = anyio.current_time,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    ) -> None:
+        super().__init__(rate, clock=clock, sleep=sleep)
+        self.journal = journal
+        self.slots = slots_per_reservation or max(1, int((rate or 0) // 50))
+        self._queue: deque[float] = deque()
+        self._reports: list[float | None] = []
+        self._shared_strike = False
+
+    def __repr__(self) -> str:
+        return f"SharedRateLimiter(target={self.target!r}, journal={self.journal!r})"
+
+    async def acquire(self) -> None:
+        """Wait for this worker's next slot of the import's schedule."""
+        if (
+            self.target is None
+            and not self._reports
+            and not self._shared_strike
+            and not self._lock.locked()
+            and (self._paused_until == -math.inf or self._clock() >= self._paused_until)
+        ):
+            return  # no shared rate, nothing to report, no pause: nothing to wait for
+        async with self._lock:
+            while self._reports:
+                pause = self._reports.pop(0)
+                await self._shared(
+                    "rate_limited", pause, _BACKOFF_FACTOR, self.min_rate, _MAX_PAUSE
+                )
+                self._queue.clear()
+            if self._shared_strike and not self._reports and self._strikes == 0:
+                self._shared_strike = False
+                await self._shared("succeeded")
+            while True:
+                now = self._clock()
+                if now < self._paused_until:
+                    await self._sleep(self._paused_until - now)
+                    continue
+                if self.target is None:
+                    return
+                if not self._queue:
+                    wait, spacing = await self._shared("reserve", self.slots, _RECOVERY_STEP)
+                    base = self._clock() + wait
+                    self._queue.extend(base + k * spacing for k in range(self.slots))
+                slot = self._queue.popleft()
+                now = self._clock()
+                if slot > now:
+                    await self._sleep(slot - now)
+                return
+
+    async def _shared(self, operation: str, *args: Any) -> Any:
+        store = await self.journal._store()
+        return await store.call(getattr(store, operation), self.journal.import_id, *args)
+
+    def rate_limited(self, retry_after: float | None = None) -> float:
+        """Pause this worker at once and report the 429 to every worker with the next slot."""
+        pause = super().rate_limited(retry_after)
+        self._reports.append(retry_after if retry_after is not None and retry_after >= 0 else None)
+        self._shared_strike = True
+        return pause
+
+    def pause(self, seconds: float) -> None:
+        """Another worker's 429: pause for `seconds` (learnt from a heartbeat)."""
+        if seconds > 0:
+            self._paused_until = max(self._paused_until, self._clock() + seconds)

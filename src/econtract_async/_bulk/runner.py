@@ -35,19 +35,13 @@ import attrs
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from .._exceptions import (
-    APIError,
-    ConfigurationError,
-    EcontractError,
-    RateLimitError,
-    ResponseDecodingError,
-    ServerError,
-    TransportError,
-    ValidationError,
-)
-from .journal import Journal, JournalState, row_digest
+from .._exceptions import ConfigurationError, EcontractError, RateLimitError, ValidationError
+from .._meta import RetryPolicy
+from .._retry import RetryConfig, Verdict, judge
+from ._journal_sql import ChunkKey
+from .journal import Journal, JournalState, encode_label, row_digest
 from .outcomes import BulkStats, BulkSummary, Outcome, OutcomeKind
-from .ratelimit import RateLimiter
+from .ratelimit import RateLimiter, SharedRateLimiter
 from .sharding import Shard
 
 __all__ = ["BulkRun", "UnknownPolicy", "bulk_run"]
@@ -57,15 +51,22 @@ P = TypeVar("P")
 T = TypeVar("T")
 
 UnknownPolicy = Literal["hold", "resend"]
-"""What a re-run does with rows a previous run left `unknown` or `in_flight`.
+"""What a re-run does with rows that may have arrived: left `unknown` or `in_flight` by a previous
+run, or `failed` after an earlier attempt ended unknown.
 
 `hold` (the default) reports them as `unknown` again and sends nothing: the CRM does not document
 that it de-duplicates leads, so resending could create a second lead. `resend` sends them again:
-use it once you have checked the CRM and know those rows did not arrive.
+use it once you have checked the CRM and know those rows did not arrive (or resolve them one by
+one with `Journal.resolve` / `econtract leads resolve`).
 """
 
-_RETRYABLE_STATUS = frozenset({502, 503, 504})
-"""Gateway answers: the request did not reach the application, so resending is safe."""
+RowSource = Iterable[R] | AsyncIterable[R] | Callable[[], Iterable[R] | AsyncIterable[R]]
+"""Rows, or a function that returns them afresh: a run can read a re-readable source again to
+finish chunks another worker left behind."""
+
+_ORPHAN_POLL = 2.0
+"""At the end of its input, how often (seconds, at most) a worker checks on chunks other
+workers still hold, to take them over if their holder goes."""
 _CUT_OFF_DELIVERY = 5.0
 """Seconds a cut-off row's outcome may wait for a reader before it is only counted."""
 _YIELD_EVERY = 64
@@ -111,6 +112,20 @@ class _Job(Generic[R, P]):
     digest: str
     row: R
     prepared: P
+    chunk: ChunkKey | None
+
+
+@attrs.define(eq=False)
+class _Chunk:
+    """A chunk of the input as the run sees it: claimed (or not), and rows still open."""
+
+    key: ChunkKey
+    ready: anyio.Event = attrs.field(factory=anyio.Event)
+    claiming: bool = False
+    mine: bool = False
+    open_rows: int = 0
+    passed: bool = False
+    """The reader has moved past this chunk: no more of its rows will come."""
 
 
 class BulkRun(Generic[R, P]):
@@ -131,33 +146,41 @@ class BulkRun(Generic[R, P]):
 
     def __init__(
         self,
-        rows: Iterable[R] | AsyncIterable[R],
+        rows: RowSource[R],
         prepare: Callable[[R], P],
         send: Callable[[P], Awaitable[int | None]],
         *,
         identify: Callable[[R], str],
+        describe: Callable[[R], str],
         concurrency: int,
-        limiter: RateLimiter,
+        rate: float | None,
+        limiter: RateLimiter | None,
         journal: Journal | None,
         owns_journal: bool,
         shard: Shard,
         on_unknown: UnknownPolicy,
+        policy: RetryPolicy,
         max_attempts: int,
-        retry_backoff: float,
+        retry: RetryConfig,
         outcome_buffer: int,
     ) -> None:
         self._rows = rows
         self._prepare = prepare
         self._send = send
         self._identify = identify
+        self._describe = describe
         self.concurrency = concurrency
-        self.limiter = limiter
         self.journal = journal
+        if limiter is None:
+            limiter = SharedRateLimiter(journal, rate) if journal is not None else RateLimiter(rate)
+        self.limiter = limiter
+        self._rate = rate
         self._owns_journal = owns_journal
         self.shard = shard
         self.on_unknown = on_unknown
+        self.policy: RetryPolicy = policy
         self.max_attempts = max_attempts
-        self.retry_backoff = retry_backoff
+        self.retry = retry
         self.summary = BulkSummary()
         """Counts so far; final once the iteration ends."""
         self.stats = BulkStats()
@@ -170,6 +193,9 @@ class BulkRun(Generic[R, P]):
         self._sync_rows: Iterator[R] | None = None
         self._async_rows: AsyncIterator[R] | None = None
         self._position = -1
+        self._chunks: dict[ChunkKey, _Chunk] = {}
+        self._only: set[ChunkKey] | None = None
+        """In a pass that finishes other workers' chunks: the chunks to take."""
         self._workers_scope = anyio.CancelScope()
         self._cut_off_scope = anyio.CancelScope()
         self._stopping = False
@@ -275,82 +301,187 @@ class BulkRun(Generic[R, P]):
 
     async def _run(self) -> None:
         """Work and journal until the input is done (or the run stopped)."""
+        journal = self.journal
         try:
             async with self._outcome_send, anyio.create_task_group() as tg:
-                if self.journal is not None:
-                    tg.start_soon(self._flush_periodically)
+                if journal is not None:
+                    await journal.open()
+                    await journal.join(self._rate)
+                    tg.start_soon(journal.committer)
+                    tg.start_soon(self._flush_periodically, journal)
+                    tg.start_soon(self._heartbeat, journal)
                 with self._workers_scope:
-                    async with anyio.create_task_group() as workers:
-                        for _ in range(self.concurrency):
-                            workers.start_soon(self._work)
+                    await self._pass()
+                    if journal is not None:
+                        await self._finish_others(journal)
                 tg.cancel_scope.cancel()
         finally:
             self._finished = True
             self._cut_off_scope.cancel()
             self.summary.stopped = self.summary.stopped or not self._input_done
-            if self.journal is not None:
-                if self._owns_journal:
-                    self.journal.close()
-                else:
-                    self.journal.commit()
+            if journal is not None:
+                with anyio.CancelScope(shield=True):
+                    if self._owns_journal:
+                        await journal.close()
+                    else:
+                        await journal.leave()
 
-    async def _flush_periodically(self) -> None:
-        """Commit pending journal outcomes when they get older than the commit interval."""
-        assert self.journal is not None
+    async def _pass(self, only: set[ChunkKey] | None = None) -> None:
+        """Read the input from the start with `concurrency` workers (only `only`'s chunks)."""
+        self._only = only
+        self._sync_rows = self._async_rows = None
+        self._position = -1
+        self._input_done = False
+        async with anyio.create_task_group() as workers:
+            for _ in range(self.concurrency):
+                workers.start_soon(self._work)
+
+    def _source(self) -> Iterable[R] | AsyncIterable[R]:
+        rows = self._rows
+        if callable(rows) and not isinstance(rows, Iterable | AsyncIterable):
+            return rows()
+        return rows
+
+    def _rereadable(self) -> bool:
+        """Whether the input can be read again (a function, or a collection such as a list)."""
+        rows = self._rows
+        if callable(rows) and not isinstance(rows, Iterable | AsyncIterable):
+            return True
+        return isinstance(rows, Iterable) and not isinstance(rows, Iterator)
+
+    async def _finish_others(self, journal: Journal) -> None:
+        """At the end of the input, finish together: take over chunks whose holder is gone
+        (re-reading the input for them), and wait while live workers still hold some."""
+        if not self._rereadable():
+            return
+        while self._input_done and not self._stopping:
+            await journal.commit()
+            orphans, live = await journal.orphans(self.shard)
+            if orphans:
+                await self._pass(set(orphans))
+                continue
+            if not live:
+                return
+            await anyio.sleep(min(journal.lease / 4, _ORPHAN_POLL))
+
+    async def _flush_periodically(self, journal: Journal) -> None:
+        """Commit pending journal outcomes when the batch is full or older than the interval."""
         while True:
-            await anyio.sleep(self.journal.commit_interval)
-            if self.journal.due():
-                self.journal.commit()
+            await journal.wait_due()
+            await journal.commit()
+            self.stats.max_journal_pending = journal.max_pending
 
-    async def _read(self) -> tuple[int, R] | None:
-        """The next row and its position, or None once the input is done or the run stops."""
+    async def _heartbeat(self, journal: Journal) -> None:
+        """Renew this worker's lease; learn of another worker's 429 pause."""
+        while True:
+            await anyio.sleep(journal.lease / 6)
+            paused = await journal.heartbeat()
+            if isinstance(self.limiter, SharedRateLimiter):
+                self.limiter.pause(paused)
+
+    async def _read(self) -> tuple[int, R, _Chunk | None] | None:
+        """The next row, its position and chunk, or None once the input is done or stopped."""
         if self._stopping or self._input_done:
             return None
-        if not isinstance(self._rows, AsyncIterable):
-            if self._sync_rows is None:
-                self._sync_rows = iter(self._rows)
+        if self._sync_rows is None and self._async_rows is None:
+            source = self._source()
+            if isinstance(source, AsyncIterable):
+                self._async_rows = aiter(source)
+            else:
+                self._sync_rows = iter(source)
+        if self._sync_rows is not None:
             for row in self._sync_rows:
                 self._position += 1
-                return self._position, row
-            self._input_done = True
+                return self._position, row, self._note(self._position)
+            self._end_of_input()
             return None
         async with self._reading:  # one reader at a time: positions follow the input order
             if self._stopping or self._input_done:
                 return None
-            if self._async_rows is None:
-                self._async_rows = aiter(self._rows)
+            assert self._async_rows is not None
             with anyio.CancelScope() as self._read_scope:
                 try:
                     row = await anext(self._async_rows)
                 except StopAsyncIteration:
-                    self._input_done = True
+                    self._end_of_input()
                     return None
                 self._position += 1
-                return self._position, row
+                return self._position, row, self._note(self._position)
             return None  # stop() cancelled the read
 
-    async def _take(self, position: int, row: R) -> _Job[R, P] | None:
+    def _end_of_input(self) -> None:
+        self._input_done = True
+        for chunk in list(self._chunks.values()):
+            chunk.passed = True
+            self._settle(chunk)
+
+    def _note(self, position: int) -> _Chunk | None:
+        """Book a row read into its chunk (in read order, before any wait)."""
+        if self.journal is None or not self.shard.owns(position):
+            return None
+        key = self.journal.chunk_of(self.shard, position)
+        chunk = self._chunks.get(key)
+        if chunk is None:
+            for earlier in list(self._chunks.values()):
+                earlier.passed = True
+                self._settle(earlier)
+            chunk = self._chunks[key] = _Chunk(key)
+        chunk.open_rows += 1
+        return chunk
+
+    def _settle(self, chunk: _Chunk) -> None:
+        """Release a chunk the reader has passed once its last row has an outcome."""
+        if not (chunk.passed and chunk.open_rows == 0 and chunk.ready.is_set()):
+            return
+        if self._chunks.get(chunk.key) is chunk:
+            del self._chunks[chunk.key]
+        if chunk.mine and self.journal is not None:
+            self.journal.finish(chunk.key)
+
+    async def _owns(self, chunk: _Chunk) -> bool:
+        """Whether this worker holds the chunk, claiming it the first time it is met."""
+        if not chunk.ready.is_set():
+            if chunk.claiming:
+                await chunk.ready.wait()
+            else:
+                chunk.claiming = True
+                try:
+                    if self._only is None or chunk.key in self._only:
+                        assert self.journal is not None
+                        chunk.mine = await self.journal.claim(chunk.key)
+                finally:
+                    chunk.ready.set()
+        return chunk.mine
+
+    async def _take(self, position: int, row: R, chunk: _Chunk | None) -> _Job[R, P] | None:
         """Skip, hold or reject one row (emitting its outcome), or return it as a job to send."""
         self.stats.rows_read += 1
         if not self.shard.owns(position):
             return None
         if self.journal is None:
-            digest, entry = "", None  # the digest only identifies rows in a journal
+            digest, entry, key = "", None, None  # the digest only identifies rows in a journal
         else:
-            digest = self._identify(row)
+            assert chunk is not None
+            if not await self._owns(chunk):
+                return None
+            digest, key = self._identify(row), chunk.key
             entry = self.journal.lookup(position)
         if entry is not None and entry.digest == digest:
             if entry.state == "created":
                 await self._emit(Outcome(position, OutcomeKind.SKIPPED, row, id=entry.created_id))
                 return None
-            if entry.state in ("in_flight", "unknown") and self.on_unknown == "hold":
+            maybe = entry.state in ("in_flight", "unknown") or entry.may_have_arrived
+            if maybe and self.on_unknown == "hold":
                 error = (
-                    "held: a previous run may have sent this row and got no answer; check the "
-                    "CRM, then re-run with on_unknown='resend' (--resend-unknown) to send it"
+                    "held: an earlier attempt may have stored this row and got no answer; check "
+                    "the CRM, then resolve it (econtract leads resolve) or re-run with "
+                    "on_unknown='resend' (--resend-unknown) to send it"
                 )
-                await self._emit(Outcome(position, OutcomeKind.UNKNOWN, row, error=error), digest)
+                await self._emit(Outcome(position, OutcomeKind.UNKNOWN, row, error=error))
                 return None
-        elif entry is not None and entry.state in ("created", "in_flight", "unknown"):
+        elif entry is not None and (
+            entry.state in ("created", "in_flight", "unknown") or entry.may_have_arrived
+        ):
             error = (
                 f"the journal holds a different row at position {position} (state "
                 f"{entry.state}): the input changed since that run; use a new journal"
@@ -361,10 +492,10 @@ class BulkRun(Generic[R, P]):
             prepared = self._prepare(row)
         except ValidationError as invalid:
             await self._emit(
-                Outcome(position, OutcomeKind.INVALID, row, errors=invalid.errors), digest
+                Outcome(position, OutcomeKind.INVALID, row, errors=invalid.errors), digest, key
             )
             return None
-        return _Job(position, digest, row, prepared)
+        return _Job(position, digest, row, prepared, key)
 
     async def _work(self) -> None:
         """Read rows and send them until the input is done or the run stops."""
@@ -372,24 +503,37 @@ class BulkRun(Generic[R, P]):
             read = await self._read()
             if read is None:
                 return
-            job = await self._take(*read)
-            if job is None:
-                continue
-            self.stats.enter_flight()
+            chunk = read[2]
             try:
-                outcome = await self._attempt(job)
+                job = await self._take(*read)
+                if job is None:
+                    continue
+                self.stats.enter_flight()
+                try:
+                    outcome = await self._attempt(job)
+                finally:
+                    self.stats.leave_flight()
+                if outcome is not None:
+                    await self._emit(outcome, job.digest, job.chunk)
             finally:
-                self.stats.leave_flight()
-            await self._emit(outcome, job.digest)
+                if chunk is not None:
+                    chunk.open_rows -= 1
+                    self._settle(chunk)
 
-    async def _attempt(self, job: _Job[R, P]) -> Outcome:
-        """Send one row, retrying only what is safe to retry, and classify the result."""
+    async def _attempt(self, job: _Job[R, P]) -> Outcome | None:
+        """Send one row, retrying only what the outcome policy says, and classify the result.
+
+        None: the journal refused the row's start (this worker lost its chunk): not sent.
+        """
         attempts = 0
         try:
             while True:
                 await self.limiter.acquire()
                 if attempts == 0 and self.journal is not None:
-                    self.journal.start(job.position, job.digest)
+                    assert job.chunk is not None
+                    label = self._describe(job.row)
+                    if not await self.journal.start(job.position, job.digest, job.chunk, label):
+                        return None
                 attempts += 1
                 self.stats.requests_sent += 1
                 try:
@@ -413,25 +557,24 @@ class BulkRun(Generic[R, P]):
             raise
 
     def _classify(self, error: EcontractError, attempts: int) -> tuple[OutcomeKind | None, float]:
-        """The terminal outcome for `error`, or None and a delay when it is safe to retry."""
-        can_retry = attempts < self.max_attempts
-        backoff = self.retry_backoff * 2 ** (attempts - 1)
+        """The terminal outcome for `error`, or None and a delay when the policy says retry.
+
+        The verdict is `judge`'s, the client's own policy (`_retry.py`), for the endpoint's retry
+        policy: `retry` while attempts last (then `failed`), `unknown`, or `failed`. The delay is
+        the client's `RetryConfig.delay`. A 429 also pauses every worker through the limiter.
+        """
+        if isinstance(error, ValidationError):
+            return OutcomeKind.INVALID, 0.0
         if isinstance(error, RateLimitError):
             self.stats.rate_limited += 1
             self.limiter.rate_limited(error.retry_after)
-            return (None, 0.0) if can_retry else (OutcomeKind.FAILED, 0.0)
-        if isinstance(error, ServerError) and error.status_code in _RETRYABLE_STATUS:
-            return (None, backoff) if can_retry else (OutcomeKind.FAILED, 0.0)
-        if isinstance(error, TransportError):
-            if error.may_have_reached_server:
-                return OutcomeKind.UNKNOWN, 0.0
-            return (None, backoff) if can_retry else (OutcomeKind.FAILED, 0.0)
-        if isinstance(error, ResponseDecodingError):
-            return OutcomeKind.UNKNOWN, 0.0
-        if isinstance(error, ValidationError):
-            return OutcomeKind.INVALID, 0.0
-        if isinstance(error, APIError):
+        verdict = judge(self.policy, error)
+        if verdict is Verdict.RETRY:
+            if attempts < self.max_attempts:
+                return None, self.retry.delay(attempts, error)
             return OutcomeKind.FAILED, 0.0
+        if verdict is Verdict.UNKNOWN:
+            return OutcomeKind.UNKNOWN, 0.0
         return OutcomeKind.FAILED, 0.0
 
     async def _emit_cut_off(self, job: _Job[R, P], attempts: int) -> None:
@@ -447,7 +590,7 @@ class BulkRun(Generic[R, P]):
             error="cancelled while the request was in flight",
             attempts=attempts,
         )
-        self._account(outcome, job.digest)
+        self._account(outcome, job.digest, job.chunk)
         if self._discarding:
             return
         with (
@@ -456,9 +599,11 @@ class BulkRun(Generic[R, P]):
         ):
             await self._outcome_send.send(outcome)
 
-    async def _emit(self, outcome: Outcome, digest: str | None = None) -> None:
+    async def _emit(
+        self, outcome: Outcome, digest: str | None = None, chunk: ChunkKey | None = None
+    ) -> None:
         """Count, journal (when `digest` is given) and hand over one outcome."""
-        self._account(outcome, digest)
+        self._account(outcome, digest, chunk)
         if self._discarding:
             self._discarded += 1
             if self._discarded % _YIELD_EVERY == 0:
@@ -468,14 +613,15 @@ class BulkRun(Generic[R, P]):
         used = self._outcome_send.statistics().current_buffer_used
         self.stats.max_outcome_backlog = max(self.stats.max_outcome_backlog, used)
 
-    def _account(self, outcome: Outcome, digest: str | None) -> None:
+    def _account(self, outcome: Outcome, digest: str | None, chunk: ChunkKey | None) -> None:
         """Add an outcome to the summary and, for a row this run decided, to the journal."""
         self.summary.add(outcome.kind)
-        if self.journal is not None and digest is not None:
+        if self.journal is not None and digest is not None and chunk is not None:
             self.journal.record(
                 outcome.position,
                 digest,
                 _JOURNAL_STATE[outcome.kind],
+                chunk=chunk,
                 created_id=outcome.id,
                 detail=outcome.reason,
             )
@@ -483,18 +629,25 @@ class BulkRun(Generic[R, P]):
 
 
 def bulk_run(
-    rows: Iterable[R] | AsyncIterable[R],
+    rows: RowSource[R],
     prepare: Callable[[R], P],
     send: Callable[[P], Awaitable[int | None]],
     *,
     identify: Callable[[R], str] = row_digest,
+    describe: Callable[[R], str] = encode_label,
     concurrency: int = 8,
     rate: float | RateLimiter | None = None,
     journal: str | Path | Journal | None = None,
+    import_id: str = "default",
+    worker: str | None = None,
+    lease: float = 30.0,
+    chunk_size: int = 256,
     shard: str | tuple[int, int] | Shard | None = None,
     on_unknown: UnknownPolicy = "hold",
+    policy: RetryPolicy = "unsafe",
     max_attempts: int = 4,
-    retry_backoff: float = 0.2,
+    retry: RetryConfig | None = None,
+    retry_backoff: float | None = None,
     outcome_buffer: int | None = None,
     commit_every: int = 200,
     commit_interval: float = 1.0,
@@ -502,26 +655,38 @@ def bulk_run(
     """Create a bulk run over `rows`; enter it with `async with` and iterate its outcomes.
 
     Args:
-        rows: Any iterable or async iterable; it is read lazily, one row at a time.
+        rows: Any iterable or async iterable, read lazily, one row at a time; or a function
+            returning one, which lets the run read the input again to finish chunks a lost
+            worker left (a list can be read again as it is).
         prepare: Turns a row into what `send` takes; raises `ValidationError` for a bad row,
             which then ends `invalid` and is never sent.
         send: Sends one prepared row and returns the id the API gave it (or None).
         identify: A row's content digest, stored in the journal next to its position.
+        describe: A row's label for people (JSON of e-mail and names by default), stored in
+            the journal when the row is sent, shown by `econtract leads unknown`.
         concurrency: How many requests may be in flight at once.
-        rate: Requests per second shared by all workers (or a `RateLimiter`); None for no
-            limit. Either way a 429 pauses everyone for `Retry-After` and lowers the rate.
-        journal: A SQLite file (or `Journal`) that makes the run resumable.
+        rate: Requests per second (or a `RateLimiter`); None for no limit. With a journal it is
+            the import's rate across every worker sharing that journal. Either way a 429
+            pauses everyone for `Retry-After` and lowers the rate.
+        journal: An SQLite file, a `postgresql://` URL, or a `Journal`: makes the run
+            resumable and lets many workers share one import.
+        import_id: Names the import inside the journal (ignored when `journal` is a `Journal`).
+        worker: This worker's name in the journal (default: host, pid and a random suffix).
+        lease: Seconds without a heartbeat after which this worker's chunks may be taken over.
+        chunk_size: Rows claimed at a time (fixed by the first worker of an import).
         shard: `(i, n)` or `"i/n"`: handle only rows whose position modulo n is i.
         on_unknown: `hold` or `resend` rows an earlier run left unknown (see `UnknownPolicy`).
-        max_attempts: Tries per row for errors that are safe to retry (429, 502-504, and
-            connection failures that certainly did not reach the server).
-        retry_backoff: Seconds before the first such retry; doubled for each next one.
+        policy: The endpoint's retry policy (`safe`, `deduplicated` or `unsafe`, the default:
+            leads). What is retried, failed or held unknown is `judge`'s verdict for it.
+        max_attempts: Tries per row for failures the policy retries.
+        retry: The back-off between tries (default `RetryConfig()`, as the client's).
+        retry_backoff: Deprecated: `retry=RetryConfig(base_delay=retry_backoff)`.
         outcome_buffer: How many outcomes may wait for the caller (default: `concurrency`).
         commit_every: Commit journal outcomes in batches of this size...
         commit_interval: ...or at least this often, in seconds.
 
     Raises:
-        ConfigurationError: For a bad option, or a journal written for another shard.
+        ConfigurationError: For a bad option.
     """
     if concurrency < 1:
         msg = f"concurrency must be at least 1, not {concurrency!r}"
@@ -532,30 +697,43 @@ def bulk_run(
     if on_unknown not in ("hold", "resend"):
         msg = f"on_unknown must be 'hold' or 'resend', not {on_unknown!r}"
         raise ConfigurationError(msg)
+    if policy not in ("safe", "deduplicated", "unsafe"):
+        msg = f"policy must be 'safe', 'deduplicated' or 'unsafe', not {policy!r}"
+        raise ConfigurationError(msg)
     if rate is not None and not isinstance(rate, RateLimiter) and not math.isfinite(rate):
         rate = None
-    limiter = rate if isinstance(rate, RateLimiter) else RateLimiter(rate)
+    if rate is not None and not isinstance(rate, RateLimiter) and rate <= 0:
+        msg = f"rate must be positive or None, not {rate!r}"
+        raise ConfigurationError(msg)
+    if retry is None:
+        retry = RetryConfig() if retry_backoff is None else RetryConfig(base_delay=retry_backoff)
     the_shard = Shard.parse(shard)
     owns_journal = journal is not None and not isinstance(journal, Journal)
     if isinstance(journal, str | Path):
         journal = Journal(
-            journal, shard=the_shard, commit_every=commit_every, commit_interval=commit_interval
+            journal,
+            import_id=import_id,
+            worker=worker,
+            lease=lease,
+            chunk_size=chunk_size,
+            commit_every=commit_every,
+            commit_interval=commit_interval,
         )
-    elif journal is not None and journal.shard != the_shard:
-        msg = f"{journal!r} is for shard {journal.shard}, not {the_shard}"
-        raise ConfigurationError(msg)
     return BulkRun(
         rows,
         prepare,
         send,
         identify=identify,
+        describe=describe,
         concurrency=concurrency,
-        limiter=limiter,
+        rate=None if isinstance(rate, RateLimiter) else rate,
+        limiter=rate if isinstance(rate, RateLimiter) else None,
         journal=journal,
         owns_journal=owns_journal,
         shard=the_shard,
         on_unknown=on_unknown,
+        policy=policy,
         max_attempts=max_attempts,
-        retry_backoff=retry_backoff,
+        retry=retry,
         outcome_buffer=concurrency if outcome_buffer is None else outcome_buffer,
     )

@@ -26,7 +26,8 @@ __all__ = ["build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The whole command line: `leads import`, `sandbox`, `products list`."""
+    """The whole command line: `leads import|unknown|resolve`, `journal show`, `sandbox`,
+    `products list`."""
     parser = argparse.ArgumentParser(
         prog="econtract",
         description="Econtract CRM and product API from the command line.",
@@ -44,6 +45,30 @@ def build_parser() -> argparse.ArgumentParser:
             "import",
             help="create the leads of a CSV or JSON Lines file, concurrently and resumably",
             description="Create every lead of FILE in the CRM; re-run the same command to resume.",
+        )
+    )
+
+    from .leads import add_resolve_arguments, add_unknown_arguments
+
+    add_unknown_arguments(
+        lead_commands.add_parser(
+            "unknown",
+            help="list the rows of a journal that may have reached the CRM without an answer",
+        )
+    )
+    add_resolve_arguments(
+        lead_commands.add_parser(
+            "resolve", help="settle unknown rows: stored (never resend) or not (send again)"
+        )
+    )
+
+    journal = commands.add_parser("journal", help="bulk-import journal commands")
+    journal_commands = journal.add_subparsers(dest="action", required=True, metavar="ACTION")
+    from .journal import add_show_arguments
+
+    add_show_arguments(
+        journal_commands.add_parser(
+            "show", help="counts by state, per import and per worker (SQLite or PostgreSQL)"
         )
     )
 
@@ -75,9 +100,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     try:
         if args.command == "leads":
-            from .leads import import_command
+            from . import leads
 
-            return import_command(args, args_list)
+            if args.action == "unknown":
+                return leads.unknown_command(args)
+            if args.action == "resolve":
+                return leads.resolve_rows_command(args)
+            return leads.import_command(args, args_list)
+        if args.command == "journal":
+            from .journal import show_command
+
+            return show_command(args)
         from .products import list_command
 
         return list_command(args)

@@ -1,4 +1,5 @@
-"""`econtract leads import FILE`: create every lead of a file, concurrently and resumably."""
+"""`econtract leads import FILE`: create every lead of a file, concurrently and resumably; and
+`econtract leads unknown` / `leads resolve`: list and settle the rows that may have arrived."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import csv
 import functools
 import shlex
 import signal
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +27,8 @@ from .._bulk import (
     row_digest,
     send_lead,
 )
+from .._bulk._journal_sql import redact_target
+from .._bulk.journal import Journal, JournalRow
 from .._exceptions import ConfigurationError, ValidationError
 from .._options import RequestOptions
 from ._common import (
@@ -46,7 +50,16 @@ if TYPE_CHECKING:
 
     from .._bulk.leads import AnyLead
 
-__all__ = ["ImportPlan", "add_import_arguments", "import_command", "resume_command"]
+__all__ = [
+    "ImportPlan",
+    "add_import_arguments",
+    "add_resolve_arguments",
+    "add_unknown_arguments",
+    "import_command",
+    "resolve_rows_command",
+    "resume_command",
+    "unknown_command",
+]
 
 _REPORTED = frozenset({OutcomeKind.INVALID, OutcomeKind.FAILED, OutcomeKind.UNKNOWN})
 
@@ -83,7 +96,35 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
         "--rate", type=_positive_float, metavar="R", help="at most R requests per second"
     )
     parser.add_argument(
-        "--journal", metavar="PATH", help="resume journal (default: FILE's name + .journal.db)"
+        "--journal",
+        metavar="PATH|URL",
+        help="resume journal: an SQLite file (default: FILE's name + .journal.db) or a "
+        "postgresql:// URL that workers on many machines share",
+    )
+    parser.add_argument(
+        "--import-id",
+        metavar="NAME",
+        help="names the import in the journal (default: FILE's name); workers sharing a "
+        "journal and an import id finish one import together",
+    )
+    parser.add_argument(
+        "--worker", metavar="NAME", help="this worker's name in the journal (default: unique)"
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=_positive_int,
+        default=256,
+        metavar="N",
+        help="rows a worker claims at a time in a shared journal (default: 256; fixed by the "
+        "import's first worker)",
+    )
+    parser.add_argument(
+        "--lease",
+        type=_positive_float,
+        default=30.0,
+        metavar="SECONDS",
+        help="after this long without a heartbeat a worker counts as gone and others take "
+        "its rows over (default: 30)",
     )
     parser.add_argument(
         "--report",
@@ -118,7 +159,9 @@ class ImportPlan:
     columns: list[str] | None
     shard: Shard
     lead_type: str | None
-    journal: Path
+    journal: str
+    """An SQLite file or a `postgresql://` URL."""
+    import_id: str
     report: Path
     report_format: FileFormat
     rows: int
@@ -148,7 +191,7 @@ class ImportPlan:
                 msg = f"{path} has no lead_type column: give the lead type with --type"
                 raise UsageError(msg)
         suffix = "" if shard.count == 1 else f".shard-{shard.index}-of-{shard.count}"
-        journal = Path(args.journal or path.with_name(f"{path.stem}{suffix}.journal.db"))
+        journal = str(args.journal or path.with_name(f"{path.stem}{suffix}.journal.db"))
         default_report = Path("reports") / f"{path.stem}{suffix}.report.{fmt}"
         report = Path(args.report) if args.report else default_report
         total = count_rows(path, fmt)
@@ -159,6 +202,7 @@ class ImportPlan:
             shard=shard,
             lead_type=args.type,
             journal=journal,
+            import_id=args.import_id or path.name,
             report=report,
             report_format=detect_format(report),
             rows=len(range(shard.index, total, shard.count)),
@@ -259,15 +303,21 @@ async def _import(
     """
     options = RequestOptions(timeout=args.timeout, max_retries=0)
     auth_refused = False
+    if args.resend_unknown:
+        await _warn_resend(plan, err)
     async with client:
         run: BulkRun[dict[str, Any] | BrokenRow, AnyLead] = bulk_run(
-            read_rows(plan.path, plan.format),
+            functools.partial(read_rows, plan.path, plan.format),  # re-readable: see bulk_run
             functools.partial(_prepare, plan.lead_type),
             functools.partial(send_lead, client, options=options),
             identify=functools.partial(row_digest, salt=plan.lead_type or ""),
             concurrency=args.concurrency,
             rate=args.rate,
             journal=plan.journal,
+            import_id=plan.import_id,
+            worker=args.worker,
+            lease=args.lease,
+            chunk_size=args.chunk_size,
             shard=plan.shard,
             on_unknown="resend" if args.resend_unknown else "hold",
         )
@@ -365,7 +415,197 @@ def _print_summary(
             highlight=False,
             soft_wrap=True,
         )
-        out.print(f"Journal: {plan.journal}", markup=False, highlight=False, soft_wrap=True)
+        out.print(
+            f"Journal: {redact_target(plan.journal)} (import {plan.import_id})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     out.print(
         f"Report: {report.path} ({report.rows} rows)", markup=False, highlight=False, soft_wrap=True
     )
+
+
+async def _warn_resend(plan: ImportPlan, err: Console) -> None:
+    """Say what `--resend-unknown` is about to do, and to how many rows, before it does it."""
+    if "://" not in plan.journal and not await anyio.Path(plan.journal).is_file():
+        return
+    async with Journal(plan.journal, import_id=plan.import_id) as journal:
+        rows = [row for row in await journal.unknown() if plan.shard.owns(row.entry.position)]
+    if rows:
+        err.print(
+            f"--resend-unknown: {len(rows)} row(s) an earlier run may have stored will be sent "
+            "again; a lead sent twice is two leads in the CRM (leads have no lookup). To settle "
+            "rows one by one instead: econtract leads unknown / econtract leads resolve.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def add_unknown_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `econtract leads unknown`."""
+    from .journal import add_journal_argument
+
+    add_journal_argument(parser)
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        help="also write the rows as CSV (_row, email, name, sent_at, seen): edit it down and "
+        "hand it to `leads resolve --stored` or `--not-stored`",
+    )
+
+
+def _name(row: JournalRow) -> str:
+    label = row.label
+    full = " ".join(part for part in (label.get("first_name"), label.get("last_name")) if part)
+    return full or label.get("name", "") or label.get("company_name", "")
+
+
+def _when(stamp: float | None) -> str:
+    if stamp is None:
+        return ""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp))
+
+
+def unknown_command(args: argparse.Namespace) -> int:
+    """Run `econtract leads unknown`; exit 1 when rows are unknown, 0 when none are."""
+    out, _ = consoles()
+    rows = anyio.run(_unknown_rows, args.journal, args.import_id)
+    line = functools.partial(out.print, markup=False, highlight=False, soft_wrap=True)
+    line(
+        f"{len(rows)} row(s) may have reached the CRM without an answer. Leads have no lookup "
+        "in the CRM API: check them in the CRM, then `econtract leads resolve`."
+    )
+    for row in rows:
+        line(
+            f"  row {row.row_number}: {row.label.get('email', '-')}, {_name(row) or '-'}; "
+            f"sent {_when(row.sent_at) or '-'} by {row.worker or '-'}, "
+            f"{row.entry.attempts} attempt(s); {row.entry.state}: {row.entry.detail or '-'}"
+        )
+    if args.out:
+        with Path(args.out).open("w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(["_row", "email", "name", "sent_at", "state", "seen"])
+            for row in rows:
+                writer.writerow(
+                    [
+                        row.row_number,
+                        row.label.get("email", ""),
+                        _name(row),
+                        _when(row.sent_at),
+                        row.entry.state,
+                        row.entry.detail,
+                    ]
+                )
+        line(f"Written to {args.out}")
+    return EXIT_INCOMPLETE if rows else EXIT_OK
+
+
+async def _unknown_rows(target: str, import_id: str | None) -> list[JournalRow]:
+    from .journal import open_import
+
+    journal = await open_import(target, import_id)
+    try:
+        return await journal.unknown()
+    finally:
+        await journal.close()
+
+
+def _row_numbers(text: str) -> list[int]:
+    """An argparse type: `3,5,9` -> [3, 5, 9] (1-based data rows)."""
+    try:
+        numbers = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        msg = f"expected row numbers such as 3,5,9, not {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not numbers or min(numbers) < 1:
+        msg = f"row numbers start at 1, not {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return numbers
+
+
+def add_resolve_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `econtract leads resolve`."""
+    from .journal import add_journal_argument
+
+    add_journal_argument(parser)
+    parser.add_argument(
+        "--stored",
+        metavar="FILE",
+        help="rows found in the CRM: a CSV with a _row column (`leads unknown --out`, a report) "
+        "or one row number per line; they count as created and are never sent again",
+    )
+    parser.add_argument(
+        "--not-stored",
+        metavar="FILE",
+        help="rows not in the CRM (same formats): the next run sends them again",
+    )
+    parser.add_argument("--stored-rows", type=_row_numbers, metavar="N,N", default=[])
+    parser.add_argument("--not-stored-rows", type=_row_numbers, metavar="N,N", default=[])
+
+
+def _rows_in(path: str) -> list[int]:
+    """1-based row numbers from a CSV with a `_row` column, or one number per line."""
+    file = Path(path)
+    if not file.is_file():
+        msg = f"no such file: {path}"
+        raise UsageError(msg)
+    text = file.read_text(encoding="utf-8-sig")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and all(line.isdigit() for line in lines):
+        return [int(line) for line in lines]
+    reader = csv.DictReader(text.splitlines())
+    if "_row" not in (reader.fieldnames or []):
+        msg = f"{path}: expected a _row column or one row number per line"
+        raise UsageError(msg)
+    numbers = []
+    for record in reader:
+        value = (record.get("_row") or "").strip()
+        if not value.isdigit():
+            msg = f"{path}: _row {value!r} is not a row number"
+            raise UsageError(msg)
+        numbers.append(int(value))
+    return numbers
+
+
+def resolve_rows_command(args: argparse.Namespace) -> int:
+    """Run `econtract leads resolve`; return the exit code."""
+    out, _ = consoles()
+    stored = list(args.stored_rows) + (_rows_in(args.stored) if args.stored else [])
+    not_stored = list(args.not_stored_rows) + (_rows_in(args.not_stored) if args.not_stored else [])
+    if not stored and not not_stored:
+        msg = (
+            "say which rows to settle: --stored FILE, --not-stored FILE, --stored-rows N,N or "
+            "--not-stored-rows N,N (leads have no lookup in the CRM API, so no automatic check)"
+        )
+        raise UsageError(msg)
+    both = sorted(set(stored) & set(not_stored))
+    if both:
+        msg = f"rows both stored and not stored: {', '.join(map(str, both))}"
+        raise UsageError(msg)
+    changed = anyio.run(_resolve, args.journal, args.import_id, stored, not_stored)
+    out.print(
+        f"Settled {changed[0]} row(s) as stored (never sent again) and {changed[1]} as not "
+        "stored (sent by the next run); rows that were not unknown are left as they were.",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    return EXIT_OK
+
+
+async def _resolve(
+    target: str, import_id: str | None, stored: list[int], not_stored: list[int]
+) -> tuple[int, int]:
+    from .journal import open_import
+
+    journal = await open_import(target, import_id)
+    try:
+        done = await journal.resolve([n - 1 for n in stored], stored=True) if stored else 0
+        freed = (
+            await journal.resolve([n - 1 for n in not_stored], stored=False) if not_stored else 0
+        )
+    finally:
+        await journal.close()
+    return done, freed
