@@ -707,6 +707,25 @@ def _scalar(
 
 
 _NUMERIC: dict[str, Any] = {"text": False}
+
+
+def _whole_number(name: str) -> ScalarType:
+    return _scalar(
+        name,
+        "int",
+        "int",
+        (int,),
+        check_integer,
+        coerce_integer,
+        "decimal",
+        encode=encode_integer,
+        encode_inline="str({v})",
+        parse=parse_integer,
+        decode=decode_integer,
+        **_NUMERIC,
+    )
+
+
 VOCABULARY: dict[str, ScalarType] = {
     t.name: t
     for t in (
@@ -722,34 +741,8 @@ VOCABULARY: dict[str, ScalarType] = {
             encode=encode_identifier,
             encode_inline="{v} if type({v}) is str else str({v})",
         ),
-        _scalar(
-            "integer",
-            "int",
-            "int",
-            (int,),
-            check_integer,
-            coerce_integer,
-            "decimal",
-            encode=encode_integer,
-            encode_inline="str({v})",
-            parse=parse_integer,
-            decode=decode_integer,
-            **_NUMERIC,
-        ),
-        _scalar(
-            "code",
-            "int",
-            "int",
-            (int,),
-            check_integer,
-            coerce_integer,
-            "decimal",
-            encode=encode_integer,
-            encode_inline="str({v})",
-            parse=parse_integer,
-            decode=decode_integer,
-            **_NUMERIC,
-        ),
+        # An open code (D-047) is a whole number on every path; only its documentation differs.
+        *(_whole_number(name) for name in ("integer", "code")),
         _scalar(
             "number",
             "float",
