@@ -7,6 +7,9 @@ never from the command line: `AB_CRM_URL`, `AB_CRM_ID`, `AB_CRM_KEY` for the CRM
 Exit codes: 0 success (every row created or skipped), 1 some rows invalid, failed or unknown,
 2 a usage or configuration error, 130 stopped by Ctrl-C after draining (143 for SIGTERM).
 
+`econtract completion bash` (or `zsh`, `fish`, `tcsh`, `powershell`) prints a tab-completion
+script generated from this parser.
+
 `--json` (or `--output json`) makes `products list` and `leads import` print one JSON document
 on stdout; progress and messages always go to stderr.
 
@@ -25,9 +28,13 @@ from ._common import EXIT_USAGE, UsageError, fail
 __all__ = ["build_parser", "main"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, sandbox_options: bool = False) -> argparse.ArgumentParser:
     """The whole command line: `leads import|unknown|resolve`, `journal show`, `sandbox`,
-    `products list`."""
+    `products list`, `completion`.
+
+    `econtract sandbox` parses its own options; `sandbox_options=True` adds them here too (for
+    the completion script; it imports the sandbox, which a plain run does not need to).
+    """
     parser = argparse.ArgumentParser(
         prog="econtract",
         description="Econtract CRM and product API from the command line.",
@@ -72,10 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
         )
     )
 
+    sandbox_parents: list[argparse.ArgumentParser] = []
+    if sandbox_options:
+        try:
+            from ..sandbox.__main__ import build_parser as sandbox_parser
+        except ImportError:  # without the sandbox extra, `econtract sandbox` has no options
+            pass
+        else:
+            sandbox_parents.append(sandbox_parser(add_help=False))
     commands.add_parser(
         "sandbox",
         help="serve the local sandbox of both APIs (options: econtract sandbox --help)",
-        add_help=False,
+        add_help=sandbox_options,
+        parents=sandbox_parents,
     )
 
     products = commands.add_parser("products", help="product API commands")
@@ -83,6 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     from .products import add_list_arguments
 
     add_list_arguments(product_commands.add_parser("list", help="print products as a table"))
+
+    from .completion import add_completion_arguments
+
+    add_completion_arguments(
+        commands.add_parser(
+            "completion",
+            help="print a tab-completion script for your shell",
+            description="Print a completion script for SHELL, e.g. "
+            "econtract completion bash > ~/.local/share/bash-completion/completions/econtract",
+        )
+    )
     return parser
 
 
@@ -111,6 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .journal import show_command
 
             return show_command(args)
+        if args.command == "completion":
+            from .completion import completion_command
+
+            return completion_command(args)
         from .products import list_command
 
         return list_command(args)

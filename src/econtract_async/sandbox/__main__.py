@@ -23,7 +23,7 @@ from ._faults import Faults
 from ._sandbox import Sandbox, SandboxCredentials
 from ._server import LiveSandbox, _bind, install_log_filters
 
-__all__ = ["export_lines", "main", "parse_args"]
+__all__ = ["build_parser", "export_lines", "main", "parse_args"]
 
 
 def _error_rate(text: str) -> tuple[int, float]:
@@ -36,20 +36,26 @@ def _error_rate(text: str) -> tuple[int, float]:
         raise argparse.ArgumentTypeError(msg) from None
 
 
-def parse_args(
-    argv: Sequence[str] | None = None, *, prog: str = "python -m econtract_async.sandbox"
-) -> argparse.Namespace:
-    """The command line, with every sandbox and fault option (`prog` names the command)."""
+def build_parser(
+    prog: str = "python -m econtract_async.sandbox", *, add_help: bool = True
+) -> argparse.ArgumentParser:
+    """The command line, with every sandbox and fault option (`prog` names the command).
+
+    `econtract completion` reads it (`add_help=False`) to complete `econtract sandbox`.
+    """
     defaults = SandboxCredentials()
     parser = argparse.ArgumentParser(
         prog=prog,
+        add_help=add_help,
         description="Serve a local stand-in for the Econtract CRM and product APIs on 127.0.0.1. "
         "On start, prints the export lines that point EcontractClient.from_env() and the "
         "econtract command at it.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free)")
-    parser.add_argument("--db", default="sandbox.db", help="SQLite file, or :memory:")
+    parser.add_argument(
+        "--db", default="sandbox.db", metavar="FILE", help="SQLite file, or :memory:"
+    )
     parser.add_argument("--seed", type=int, default=2026, help="product catalogue seed")
     parser.add_argument("--crm-id", default=defaults.crm_api_id, help="CRM id it accepts")
     parser.add_argument("--crm-key", default=defaults.crm_api_key, help="CRM key it accepts")
@@ -79,7 +85,14 @@ def parse_args(
         "--slow-body-delay", type=float, default=0.05, help="seconds between trickled chunks"
     )
     faults.add_argument("--fault-seed", type=int, default=0, help="seed of the fault dice")
-    return parser.parse_args(argv)
+    return parser
+
+
+def parse_args(
+    argv: Sequence[str] | None = None, *, prog: str = "python -m econtract_async.sandbox"
+) -> argparse.Namespace:
+    """The command line, with every sandbox and fault option (`prog` names the command)."""
+    return build_parser(prog).parse_args(argv)
 
 
 def export_lines(live: LiveSandbox) -> list[str]:
