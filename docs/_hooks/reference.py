@@ -50,15 +50,19 @@ __all__ = [
     "PRODUCT_PHP_CALLS",
     "PhpCall",
     "anchor",
+    "break_points",
     "call_forms",
     "decision_anchors",
     "endpoint_index",
     "example_code",
+    "how_to_pass",
     "migration_table",
     "raises",
     "resource_pages",
     "retry_words",
     "sdk_call",
+    "stack_labels",
+    "stacked",
 ]
 
 log = logging.getLogger("mkdocs.hooks.econtract_reference")
@@ -313,7 +317,35 @@ def _required(required: bool, field: FieldMeta) -> str:
 
 
 HEADER = "| Parameter | Type | Description |\n|---|---|---|"
-"""Three columns, so a phone shows the description without scrolling far."""
+"""Three columns; on a phone each row becomes a card (`STACK`), description in full width."""
+
+STACK = "ec-stack"
+"""The class of a `<div>` around a table whose rows a phone shows as cards, one cell under the
+other, each with its column's name (`docs/stylesheets/reference.css`; `on_page_content` adds
+the labels). Tables with long descriptions need it: three columns do not fit 390 px."""
+
+
+def stacked(table: Sequence[str], *, labels: bool = True) -> list[str]:
+    """The Markdown lines of `table`, wrapped so a phone shows its rows as cards.
+
+    `labels=False` for parameter tables: name, type and description read as such without
+    their column names, and each card is two lines shorter.
+    """
+    classes = STACK if labels else f"{STACK} {STACK}--bare"
+    return [f'<div class="{classes}" markdown>', "", *table, "", "</div>", ""]
+
+
+FOOTNOTE = "(*)"
+"""The API docs' mark for "the CRM parameters page lists the accepted values"."""
+
+
+def _description(field: FieldMeta) -> str:
+    """The API docs' description, without their `(*)` footnote mark (its footnote is not here:
+    the constraints name the open code instead, or the note says where the values are)."""
+    text = " ".join(str(field.description or "").replace(FOOTNOTE, " ").split())
+    if FOOTNOTE in str(field.description) and not (field.code or field.values):
+        text += "; the CRM parameters page lists the accepted values"
+    return text
 
 
 def _row(wire: str, python: str, field: FieldMeta, required: bool, decision: str) -> str:
@@ -321,7 +353,8 @@ def _row(wire: str, python: str, field: FieldMeta, required: bool, decision: str
     if not field.is_constant and python != wire:
         name += f"<br>Python: {_code(python)}"
     rules = constraints(field)
-    notes = [_cell(field.description).rstrip(".")] if field.description else []
+    description = _description(field)
+    notes = [_cell(description).rstrip(".")] if description else []
     if rules:
         notes.append(rules[0].upper() + rules[1:])
     if decision:
@@ -370,9 +403,12 @@ EXAMPLE_PATH_IDS = {"product.suppliers.get": 11}
 """Path ids that name something else than a stored record: the sandbox catalogue's first supplier."""
 
 EXAMPLE_WORDS = {
+    "cat": "electricity",
     "first_name": "Els",
     "last_name": "Maes",
     "producttype": "electricity",
+    "street": "Veldstraat",
+    "city": "Gent",
 }
 """Readable values where the tests' generic text would read oddly (or name no product type)."""
 
@@ -503,6 +539,42 @@ def raises(endpoint: EndpointMeta) -> list[str]:
     ]
 
 
+def _selector(cls: type[Any]) -> str:
+    """The constant keyword that picks model `cls`, e.g. `producttype='electricity'`."""
+    constants = [f for f in cls.__econtract__.fields if f.is_constant]
+    return ", ".join(f"`{f.name}={f.value!r}`" for f in constants)
+
+
+def how_to_pass(endpoint: EndpointMeta, forms: int) -> str:
+    """What a caller hands the method: the model, a mapping, or keyword fields (one sentence).
+
+    With several models, the keyword form needs the constant that picks one; the sentence names
+    each model with its constant, and the model without one as what any other value means (the
+    SDK's own rule: `econtract_async._structure.pick_model`).
+    """
+    api = endpoint.api
+    models = endpoint.request
+    keywords = forms > 1
+    if len(models) == 1:
+        tail = ", or the fields as keyword arguments." if keywords else "."
+        return (
+            f"Pass the model ({_model_ref(api, models[0])}) or a mapping of its fields (Python or "
+            f"wire names){tail}"
+        )
+    refs = ", ".join(_model_ref(api, cls) for cls in models)
+    if not keywords:
+        return (
+            f"Pass one of the models ({refs}) or a mapping of its fields; keyword fields are not "
+            "accepted, as they could not say which model is meant."
+        )
+    picks = [f"{_selector(cls)} for `{cls.__name__}`" for cls in models if _selector(cls)]
+    picks += [f"otherwise `{cls.__name__}`" for cls in models if not _selector(cls)]
+    return (
+        f"Pass one of the models ({refs}), a mapping of its fields, or the fields of one model as "
+        f"keyword arguments with the constant that picks it: {', '.join(picks)}."
+    )
+
+
 def _endpoint_section(endpoint: EndpointMeta, anchors: dict[str, str], up: str) -> list[str]:
     api = endpoint.api
     returns = "nothing"
@@ -523,7 +595,11 @@ def _endpoint_section(endpoint: EndpointMeta, anchors: dict[str, str], up: str) 
     if endpoint.decision:
         facts.append(f"- **Decision**: {_decision_link(endpoint.decision, anchors, up)}")
     forms = call_forms(endpoint)
+    resource_class = _resource_class(api, endpoint.schema_file)
+    # The method's own identifier anchors here, the one place that documents it (autorefs).
+    method_id = f"{_public_module(api)}.{resource_class}.{endpoint.name}" if resource_class else ""
     out = [
+        *([f"[](){{#{method_id}}}", ""] if method_id else []),
         f"## `{endpoint.name}` {{#{anchor(endpoint)}}}",
         "",
         _prose(endpoint.summary) + ".",
@@ -535,35 +611,27 @@ def _endpoint_section(endpoint: EndpointMeta, anchors: dict[str, str], up: str) 
         "```",
         "",
     ]
-    if endpoint.request and len(forms) == 1:
-        out += [
-            f"Pass a model ({', '.join(f'`{c.__name__}`' for c in endpoint.request)}) or a "
-            "mapping; keyword fields are not accepted, as they could not say which model is meant.",
-            "",
-        ]
-    elif endpoint.request:
-        out += [
-            f"Pass a {_model_ref(api, endpoint.request[0])}, a mapping of the same fields, or "
-            "the fields as keyword arguments.",
-            "",
-        ]
+    if endpoint.request:
+        out += [how_to_pass(endpoint, len(forms)), ""]
     out += ["**Example**", "", "```python", example_code(endpoint), "```", ""]
     if endpoint.path_params:
-        out += ["**Path parameters**", "", HEADER]
-        out += parameter_rows(
-            (WireField(f.wire, f.name, f, True) for f in endpoint.path_params), anchors, up
+        out += ["**Path parameters**", ""]
+        out += stacked(
+            [
+                HEADER,
+                *parameter_rows(
+                    (WireField(f.wire, f.name, f, True) for f in endpoint.path_params),
+                    anchors,
+                    up,
+                ),
+            ],
+            labels=False,
         )
-        out.append("")
     for cls in endpoint.request:
         meta: ModelMeta = cls.__econtract__
         where = "query string" if endpoint.method == "GET" else "form body"
-        out += [
-            f"**{_model_ref(api, cls)}** ({where})",
-            "",
-            HEADER,
-            *parameter_rows(flatten(meta), anchors, up),
-            "",
-        ]
+        out += [f"**{_model_ref(api, cls)}** ({where})", ""]
+        out += stacked([HEADER, *parameter_rows(flatten(meta), anchors, up)], labels=False)
     if not endpoint.path_params and not endpoint.request:
         out += ["This call takes no parameters of its own.", ""]
     out += ["**Raises**", "", *raises(endpoint), ""]
@@ -638,6 +706,10 @@ def resource_pages(
             "fresh sandbox stores, so create a client (then an address or an order) first. The "
             "test suite runs every example against the sandbox.",
             "",
+            "Every method also takes `options=RequestOptions(...)`: this call's `timeout`, "
+            "`max_retries`, `end_user_ip` and `extra_params` "
+            "([`RequestOptions`][econtract_async.RequestOptions]).",
+            "",
         ]
         for endpoint in group:
             lines += _endpoint_section(endpoint, anchors, up)
@@ -646,7 +718,15 @@ def resource_pages(
         if resource_class or models:
             lines += ["## Python API", ""]
         if resource_class:
-            lines += [f"::: {_public_module(api)}.{resource_class}", "", ""]
+            # Its methods are the sections above: rendered again from their docstrings, they
+            # would show a second signature style and fold `**fields` into one paragraph.
+            lines += [
+                f"::: {_public_module(api)}.{resource_class}",
+                "    options:",
+                "      members: false",
+                "",
+                "",
+            ]
         for name in models:
             lines += [f"::: {_public_module(api)}.{name}", "", ""]
         pages[_page_uri(api, resource)] = "\n".join(lines).rstrip() + "\n"
@@ -706,6 +786,76 @@ def _placeholder(title: str, name: str) -> str:
     )
 
 
+# The rendered HTML
+
+
+_PRE = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
+_INLINE_CODE = re.compile(r"(<code\b[^>]*>)(.*?)(</code>)", re.DOTALL)
+_TAG = re.compile(r"(<[^>]+>)")
+_BREAK_AFTER = re.compile(r"(?<=[\w)\]}'\"])([.(\[=,/|])(?=[^\s.,)\]<&])")
+"""Where a line may break inside inline code: after `.`, `(`, `[`, `=`, `,`, `/` and `|` between
+two names (never inside a name, never inside `...`, never after a leading `.` as in `.env`)."""
+
+
+_HYPHENATED = re.compile(r"[^\s<>]*\w-[^\s<>]*|--?\w[^\s<>]*")
+"""A name with a hyphen (`--import-id`, `econtract-async`): browsers would break after it."""
+
+
+def _breaks(text: str) -> str:
+    """Break points after punctuation; hyphenated names kept whole (`<span class="ec-nobr">`)."""
+    text = _BREAK_AFTER.sub(r"\1<wbr>", text)
+    return _HYPHENATED.sub(lambda m: f'<span class="ec-nobr">{m.group(0)}</span>', text)
+
+
+def break_points(page_html: str) -> str:
+    """`<wbr>` after the punctuation of inline code, so a long span wraps between its names.
+
+    With these, the stylesheet can forbid breaking *inside* a name (`first_nam` / `e`), in prose
+    and tables alike, and `ec.with_options(end_user_ip=visitor_ip)` still fits a phone: it wraps
+    after `(` or `=`. A name with a hyphen (`--import-id`) is kept whole too, where a browser
+    would break after the hyphen. Code blocks (`<pre>`) are left alone; they scroll. `<wbr>`
+    and the span add no character, so copied text and the search index are unchanged.
+    """
+
+    def code(match: re.Match[str]) -> str:
+        parts = _TAG.split(match.group(2))
+        inner = "".join(part if index % 2 else _breaks(part) for index, part in enumerate(parts))
+        return match.group(1) + inner + match.group(3)
+
+    pieces = _PRE.split(page_html)
+    return "".join(
+        piece if index % 2 else _INLINE_CODE.sub(code, piece) for index, piece in enumerate(pieces)
+    )
+
+
+_STACKED_TABLE = re.compile(
+    rf'(<div class="{STACK}(?: [^"]*)?"[^>]*>\s*<table>)(.*?)(</table>)', re.DOTALL
+)
+_CELL_TEXT = re.compile(r"<th\b[^>]*>(.*?)</th>", re.DOTALL)
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+
+
+def stack_labels(page_html: str) -> str:
+    """Each cell of a stacked table gets its column's name (`data-label`), which a phone
+    shows above the cell when the rows become cards."""
+
+    def table(match: re.Match[str]) -> str:
+        body = match.group(2)
+        head, _, rows = body.partition("</thead>")
+        labels = [html.escape(_TAG.sub("", cell).strip()) for cell in _CELL_TEXT.findall(head)]
+
+        def row(row_match: re.Match[str]) -> str:
+            cells = iter(labels)
+            inner = re.sub(
+                r"<td\b", lambda _: f'<td data-label="{next(cells, "")}"', row_match.group(1)
+            )
+            return f"<tr>{inner}</tr>"
+
+        return match.group(1) + head + "</thead>" + _ROW.sub(row, rows) + match.group(3)
+
+    return _STACKED_TABLE.sub(table, page_html)
+
+
 # mkdocs event handlers
 
 
@@ -745,14 +895,19 @@ def on_files(files: Any, config: Any) -> Any:
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """Fill the endpoint index and the migration tables in from the SDK's endpoints."""
     uri = page.file.src_uri
+
+    def fill(marker: str, table: str) -> None:
+        nonlocal markdown
+        markdown = markdown.replace(marker, "\n".join(stacked(table.splitlines())))
+
     if uri == "reference/index.md":
-        markdown = markdown.replace("<!-- econtract:endpoint-index -->", endpoint_index())
+        fill("<!-- econtract:endpoint-index -->", endpoint_index())
     if uri == "migration.md":
-        markdown = markdown.replace(
-            "<!-- econtract:migration-crm -->", migration_table("crm", CRM_PHP_CALLS)
-        )
-        markdown = markdown.replace(
-            "<!-- econtract:migration-product -->",
-            migration_table("product", PRODUCT_PHP_CALLS),
-        )
+        fill("<!-- econtract:migration-crm -->", migration_table("crm", CRM_PHP_CALLS))
+        fill("<!-- econtract:migration-product -->", migration_table("product", PRODUCT_PHP_CALLS))
     return markdown
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """Label the cells of stacked tables; let inline code wrap between names, never inside."""
+    return break_points(stack_labels(html))

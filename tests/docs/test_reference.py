@@ -175,3 +175,35 @@ def test_each_resource_page_documents_its_models_with_mkdocstrings() -> None:
     page = PAGES["reference/crm/clients.md"]
     for name in ("ClientsResource", "NewClient", "Client"):
         assert f"::: econtract_async.crm.{name}\n" in page
+
+
+REQUEST_ENDPOINTS = [e for e in ENDPOINTS if e.request]
+
+
+@pytest.mark.parametrize("endpoint", REQUEST_ENDPOINTS, ids=[e.key for e in REQUEST_ENDPOINTS])
+def test_sibling_methods_show_their_call_forms_alike(endpoint: EndpointMeta) -> None:
+    """Every method that takes models shows the same kinds of call forms: one for a model or a
+    mapping, and one keyword form per model (`create` once showed one where its siblings
+    showed three)."""
+    forms = hook.call_forms(endpoint)
+    assert len(forms) == 1 + len(endpoint.request)
+    assert "Mapping[str, Any]" in forms[0]
+    assert all("**fields: Unpack[" in form for form in forms[1:])
+
+
+@pytest.mark.parametrize("endpoint", REQUEST_ENDPOINTS, ids=[e.key for e in REQUEST_ENDPOINTS])
+def test_the_page_says_how_keywords_pick_a_model(endpoint: EndpointMeta) -> None:
+    """The sentence under the call forms names every model, and for several models the constant
+    that picks each (the model without one is the fallback, as `pick_model` does)."""
+    text = hook.how_to_pass(endpoint, len(hook.call_forms(endpoint)))
+    for cls in endpoint.request:
+        assert f".{cls.__name__}]" in text
+        constants = [f for f in cls.__econtract__.fields if f.is_constant]
+        if len(endpoint.request) > 1:
+            for field in constants:
+                assert f"`{field.name}={field.value!r}` for `{cls.__name__}`" in text
+            if not constants:
+                assert f"otherwise `{cls.__name__}`" in text
+    assert "keyword arguments" in text
+    section = page_of(endpoint).split(f"{{#{hook.anchor(endpoint)}}}")[1].split("\n## ")[0]
+    assert text in section
