@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .spec import FieldSpec, ModelSpec, SchemaSpec
-from .typemap import behaviour, exact_test
+from .typemap import behaviour, exact_test, response_behaviour
 from .vocabulary import vocabulary
 
 __all__ = [
@@ -27,6 +27,8 @@ __all__ = [
     "encode_method",
     "keys_of",
     "rename_method",
+    "required_property",
+    "stored_name",
 ]
 
 Lines = list[str]
@@ -360,7 +362,7 @@ def decode_method(model: ModelSpec) -> Lines:
                 f"{_I}except _v.Untyped:",
                 f"{_I * 2}v, bad = None, _d.untyped(bad, {spec.wire!r})",
             ]
-        body.append(f"o.{spec.name} = v")
+        body.append(f"o.{stored_name(spec)} = v")
     body += [
         "if bad is not None or not cls._econtract_keys.issuperset(d):",
         f"{_I}o.extra = _d.extra(d, cls._econtract_keys, bad)",
@@ -387,10 +389,34 @@ def _decode_convert(spec: FieldSpec) -> tuple[str, str] | None:
     if spec.type == "list":
         if spec.model:
             return "v is not None", f"_d.models({spec.model}, v)"
-        kind = vocabulary.VOCABULARY[spec.item or "string"]
-        return "v is not None", f"_d.scalars({_name(kind.decode)}, {kind.response}, v)"
-    kind = vocabulary.VOCABULARY[spec.type]
-    return f"v is not None and type(v) is not {kind.response}", f"{_name(kind.decode)}(v)"
+        kind = response_behaviour(spec.item or "string", ())
+        exact = kind.response_exact or "None"
+        return "v is not None", f"_d.scalars({_name(kind.decode)}, {exact}, v)"
+    kind = response_behaviour(spec.type, spec.values)
+    if kind.response_exact is None:
+        return "v is not None", f"{_name(kind.decode)}(v)"
+    return f"v is not None and type(v) is not {kind.response_exact}", f"{_name(kind.decode)}(v)"
+
+
+def stored_name(spec: FieldSpec) -> str:
+    """The attribute that holds a response field: `_name` behind a property when it is required.
+
+    A required response field (one the API always answers, like a record's `id`) is typed
+    without `| None`; its property raises `MissingFieldError` on an answer that lacked it, so
+    the call still succeeds with what the answer held (D-162).
+    """
+    return f"_{spec.name}" if spec.required else spec.name
+
+
+def required_property(spec: FieldSpec, annotation: str) -> Lines:
+    """The property that reads a required response field (see `stored_name`)."""
+    return [
+        "@property",
+        f"def {spec.name}(self) -> {annotation}:",
+        f'{_I}"""{spec.description} (wire `{spec.wire}`; always answered: `MissingFieldError` if not)."""',
+        f"{_I}v = self._{spec.name}",
+        f"{_I}return _d.missing(self, {spec.name!r}) if v is None else v",
+    ]
 
 
 def _key(spec: FieldSpec) -> str:
@@ -443,7 +469,7 @@ def dump_response_method(model: ModelSpec) -> Lines:
     body: Lines = []
     for spec in model.fields:
         key = _key(spec)
-        body.append(f"v = self.{spec.name}")
+        body.append(f"v = self.{stored_name(spec)}")
         if spec.type == "model":
             value = "v.to_dict(wire=wire)"
         elif spec.type == "map":

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import attrs
 import yaml
 
 from .spec import (
@@ -171,6 +172,11 @@ class _Loader:
         if ftype in {"model", "map"} and not isinstance(data.get("model"), str):
             self.problem(file, f"{path}.model", f"a {ftype} field needs `model`")
             ok = False
+        if kind == "response" and data.get("required") and ftype not in SCALAR_TYPES:
+            self.problem(
+                file, f"{path}.required", "only a scalar response field can be always answered"
+            )
+            ok = False
         if ftype == "constant" and kind == "response":
             self.problem(file, f"{path}.type", "'constant' is only allowed in request models")
             ok = False
@@ -246,8 +252,47 @@ class _Loader:
                     continue
                 self.raw_models[name] = (file, body)
 
+    def as_response(
+        self, file: str, name: str, included: list[FieldSpec], own: list[FieldSpec]
+    ) -> list[FieldSpec]:
+        """A response model's fields: the included tables' fields as answered, then its own.
+
+        The CRM answers "all information of the model": every field of the request tables it
+        mirrors, typed as on the request but optional and unchecked (D-160). Constants and
+        nested request groups are not part of a stored record; a field that two tables share
+        appears once (another wire name of it becomes an alias), and the model's own field of
+        that name replaces it. The always-answered own fields (`id`) come first.
+        """
+        own_names = {spec.name for spec in own}
+        fields: dict[str, FieldSpec] = {}
+        for spec in included:
+            if spec.type == "constant" or spec.name in own_names:
+                continue
+            if (
+                spec.type == "model"
+                and self.raw_models[spec.model or ""][1].get("kind") != "response"
+            ):
+                continue
+            answered = attrs.evolve(spec, **_RESPONSE_RESET)
+            seen = fields.get(spec.name)
+            if seen is None:
+                fields[spec.name] = answered
+            elif (seen.type, seen.values, seen.item) == (spec.type, spec.values, spec.item):
+                wires = (seen.wire, *seen.aliases)
+                if spec.wire not in wires:
+                    fields[spec.name] = attrs.evolve(seen, aliases=(*seen.aliases, spec.wire))
+            else:
+                self.problem(
+                    file,
+                    f"models.{name}.include",
+                    f"field {spec.name!r} is included twice with different types: declare it",
+                )
+        first = [spec for spec in own if spec.required]
+        return [*first, *fields.values(), *(spec for spec in own if not spec.required)]
+
     def expand(self, name: str, stack: tuple[str, ...] = ()) -> tuple[FieldSpec, ...] | None:
         file, body = self.raw_models[name]
+        kind = body.get("kind", "request")
         if name in stack:
             self.problem(
                 file, f"models.{name}.include", f"include cycle: {' -> '.join((*stack, name))}"
@@ -266,7 +311,8 @@ class _Loader:
             if item not in self.raw_models:
                 self.problem(file, key_path, f"unknown model {item!r}")
                 continue
-            if self.raw_models[item][1].get("kind") != "group":
+            item_kind = self.raw_models[item][1].get("kind")
+            if item_kind != "group" and kind != "response":
                 self.problem(file, key_path, f"{item!r} is not a group")
                 continue
             included = self.expand(item, (*stack, name))
@@ -287,11 +333,15 @@ class _Loader:
             for spec in included:
                 change = overrides.get(spec.name)
                 fields.append(attrs_evolve(spec, change) if isinstance(change, dict) else spec)
-        kind = body.get("kind", "request")
+        own_fields = []
         for index, raw in enumerate(body.get("fields") or ()):
             own = self.field(file, f"models.{name}.fields[{index}]", raw, kind)
             if own is not None:
-                fields.append(own)
+                own_fields.append(own)
+        if kind == "response":
+            fields = self.as_response(file, name, fields, own_fields)
+        else:
+            fields += own_fields
         seen: set[str] = set()
         for spec in fields:
             if spec.name in seen:
@@ -466,10 +516,16 @@ class _Loader:
         )
 
 
+_RESPONSE_RESET: dict[str, Any] = {
+    "required": False, "empty_ok": False, "allow_empty": False, "default": None,
+    "min": None, "max": None, "min_length": None, "max_length": None, "pattern": None,
+    "one_or_many": False, "prefix": "",
+}  # fmt: skip
+"""What a request table's field loses as a response field: answers are optional, unchecked."""
+
+
 def attrs_evolve(spec: FieldSpec, change: dict[str, Any]) -> FieldSpec:
     """`spec` with the overridden keys of an include changed."""
-    import attrs
-
     return attrs.evolve(spec, **{k: v for k, v in change.items() if k in OVERRIDE_KEYS})
 
 

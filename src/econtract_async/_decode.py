@@ -14,15 +14,26 @@ describe. `ResponseDecodingError` is raised only for a body that is not JSON (`_
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
+from ._exceptions import MissingFieldError
 from ._vocabulary import Untyped
 
 if TYPE_CHECKING:
     from ._meta import EndpointMeta
     from ._model import ResponseModel
 
-__all__ = ["BODY_KEY", "Decoder", "extra", "mapping", "model", "models", "scalars", "untyped"]
+__all__ = [
+    "BODY_KEY",
+    "Decoder",
+    "extra",
+    "mapping",
+    "missing",
+    "model",
+    "models",
+    "scalars",
+    "untyped",
+]
 
 R = TypeVar("R", bound="ResponseModel")
 T = TypeVar("T")
@@ -37,6 +48,11 @@ def untyped(bad: list[str] | None, wire: str) -> list[str]:
         return [wire]
     bad.append(wire)
     return bad
+
+
+def missing(model: object, field: str) -> NoReturn:
+    """Raise `MissingFieldError`: `model`'s always-answered `field` was not in its answer."""
+    raise MissingFieldError(type(model).__name__, field)
 
 
 def extra(data: dict[str, Any], known: frozenset[str], bad: list[str] | None) -> dict[str, Any]:
@@ -85,13 +101,18 @@ def mapping(cls: type[R], value: Any) -> dict[str, R]:
     }
 
 
-def scalars(decode: Callable[[Any], T], exact: type[Any], value: Any) -> list[T]:
-    """A list of scalars; one scalar stands for a one-element list, `{"0": ...}` for a list."""
+def scalars(decode: Callable[[Any], T | None], exact: type[Any] | None, value: Any) -> list[T]:
+    """A list of scalars; one scalar stands for a one-element list, `{"0": ...}` for a list.
+
+    `exact`: the type an item may already have to skip `decode` (None: decode every item). An
+    item that decodes to "not sent" is left out.
+    """
     if type(value) is dict:
         value = list(value.values())
     elif type(value) is not list:
         value = [value]
-    return [x if type(x) is exact else decode(x) for x in value if x is not None]
+    items = (x if type(x) is exact else decode(x) for x in value if x is not None)
+    return [x for x in items if x is not None]
 
 
 def _is_one(cls: type[Any], value: dict[str, Any]) -> bool:

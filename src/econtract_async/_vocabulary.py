@@ -10,7 +10,9 @@ Each entry of `VOCABULARY` says, for one schema type (`email`, `ean`, `identifie
 - `encode` (and `encode_inline`, the same rule as an expression codegen writes in place): the
   text sent on the wire;
 - `parse`: the sandbox's reading of the wire text, in the API's own words (`ValueError`);
-- `decode`: a JSON value of a response, leniently typed, or `Untyped`.
+- `decode`: a JSON value of a response, leniently typed, or `Untyped` (`None`: "not sent",
+  for the empty forms a server writes for a missing date); `response_exact` names the type a
+  JSON value already has when `decode` can be skipped (none: always decode).
 
 Codegen (`codegen/vocabulary.py`) loads this file by path at build time, to learn the types and
 the names it writes into the generated checks, coercers, encoders and decoders; the runtime
@@ -350,6 +352,51 @@ def parse_date(text: str) -> str | None:
         raise ValueError(msg) from None
 
 
+_ZERO_DATE = re.compile(r"0{4}-0{2}-0{2}([ T].*)?")
+"""MySQL's "no date" (`0000-00-00`, `0000-00-00 00:00:00`): read as not sent (D-161)."""
+
+
+def decode_date(value: Any) -> datetime.date | None:
+    """A date from `YYYY-MM-DD`, or the date part of a timestamp; empty or zero: not sent."""
+    if type(value) is datetime.datetime:
+        return value.date()
+    if type(value) is str:
+        text = value.strip()
+        if text == "" or _ZERO_DATE.fullmatch(text):
+            return None
+        if _DATE.fullmatch(text[:10]) and (len(text) == 10 or text[10] in " T"):
+            try:
+                return datetime.date.fromisoformat(text[:10])
+            except ValueError:
+                pass
+    raise Untyped
+
+
+def decode_datetime(value: Any) -> datetime.datetime | None:
+    """A timestamp from ISO 8601 text, as sent: naive without an offset, aware with one (D-161).
+
+    `YYYY-MM-DD HH:MM[:SS[.ffffff]]`, a `T` for the space, `Z` or `+01:00`; a bare date is its
+    midnight; a JSON number is a Unix time (UTC). Empty or zero: not sent.
+    """
+    if type(value) is datetime.date:
+        return datetime.datetime(value.year, value.month, value.day)
+    if type(value) is str:
+        text = value.strip()
+        if text == "" or _ZERO_DATE.fullmatch(text):
+            return None
+        if text.isascii() and _DATE.fullmatch(text[:10]) and (len(text) == 10 or text[10] in " T"):
+            try:
+                return datetime.datetime.fromisoformat(text)
+            except ValueError:
+                pass
+    if type(value) is int or type(value) is float:
+        try:
+            return datetime.datetime.fromtimestamp(value, datetime.UTC)
+        except (OverflowError, OSError, ValueError):
+            pass
+    raise Untyped
+
+
 def check_datetime(value: datetime.datetime) -> str | None:
     """A real date and time."""
     return None
@@ -436,6 +483,18 @@ def check_language(value: str) -> str | None:
 def coerce_language(value: Any) -> str:
     """Only text is a language."""
     _refuse("'nl' or 'fr'", value)
+
+
+_LANGUAGE_TAG = re.compile(r"(nl|fr)([_-][a-z]{2})?")
+
+
+def decode_language(value: Any) -> str:
+    """`nl` or `fr`, in any case, also as a locale (`nl_BE`, `fr-BE`); else `Untyped` (D-161)."""
+    if type(value) is str:
+        match = _LANGUAGE_TAG.fullmatch(value.strip().lower())
+        if match is not None:
+            return match.group(1)
+    raise Untyped
 
 
 def parse_language(text: str) -> str:
@@ -672,6 +731,8 @@ class ScalarType:
     """Whether values are text (an explicit `""` is meaningful, surrogates are checked)."""
     empty: Any = ""
     """What the sandbox stores for an explicit empty value (`key=`)."""
+    response_exact: str | None = "str"
+    """The type (as generated code names it) of a JSON value `decode` may skip; None: never."""
 
 
 def _scalar(
@@ -688,6 +749,7 @@ def _scalar(
     parse: Callable[[str], Any] = parse_text,
     decode: Callable[[Any], Any] = decode_text,
     text: bool = True,
+    response_exact: str | None = "",
 ) -> ScalarType:
     return ScalarType(
         name=name,
@@ -703,6 +765,7 @@ def _scalar(
         encode_inline=encode_inline,
         text=text,
         empty="" if text else None,
+        response_exact=response if response_exact == "" else response_exact,
     )
 
 
@@ -774,7 +837,7 @@ VOCABULARY: dict[str, ScalarType] = {
         _scalar(
             "date",
             "datetime.date",
-            "str",
+            "datetime.date",
             (datetime.date,),
             check_date,
             coerce_date,
@@ -782,12 +845,13 @@ VOCABULARY: dict[str, ScalarType] = {
             encode=encode_date,
             encode_inline="{v}.isoformat()",
             parse=parse_date,
+            decode=decode_date,
             **_NUMERIC,
         ),
         _scalar(
             "datetime",
             "datetime.datetime",
-            "str",
+            "datetime.datetime",
             (datetime.datetime,),
             check_datetime,
             coerce_datetime,
@@ -795,6 +859,7 @@ VOCABULARY: dict[str, ScalarType] = {
             encode=encode_datetime,
             encode_inline=None,
             parse=parse_datetime,
+            decode=decode_datetime,
             **_NUMERIC,
         ),
         _scalar(
@@ -804,12 +869,14 @@ VOCABULARY: dict[str, ScalarType] = {
         _scalar(
             "language",
             'Literal["nl", "fr"]',
-            "str",
+            'Literal["nl", "fr"]',
             (str,),
             check_language,
             coerce_language,
             "as is",
             parse=parse_language,
+            decode=decode_language,
+            response_exact=None,
         ),
         _scalar("country", "str", "str", (str,), check_country, coerce_country, "as is"),
         _scalar("ean", "str", "str", (str,), check_ean, coerce_ean, "as is"),
