@@ -88,6 +88,16 @@ class FieldDef(Generic[M]):
         return self.type == "constant"
 
     @property
+    def constant_wire(self) -> str:
+        """The text a constant sends: `value` as written (`0`, `gas`), a boolean as `1` / `0`.
+
+        Text in this form (a CSV cell, a form field) stands for the constant as well as `value`.
+        """
+        if isinstance(self.value, bool):
+            return "1" if self.value else "0"
+        return str(self.value)
+
+    @property
     def accepts_empty(self) -> bool:
         """Whether an explicit `""` is a value of this field (sent as `key=`)."""
         return self.empty_ok or self.allow_empty

@@ -159,7 +159,7 @@ def check(model: type[Any], raw: RawParams) -> Parsed:
                     msg = "must be a single value"
                     raise ValueError(msg)
                 elif field.is_constant:
-                    if text != str(field.value):
+                    if text != field.constant_wire:
                         msg = f"must be {field.value}"
                         raise ValueError(msg)
                     value = field.value
@@ -200,7 +200,7 @@ def choose_model(models: Sequence[type[Any]], raw: RawParams) -> type[Any]:
         sent = None if found is None or isinstance(found[1], list) else found[1]
         for model in models:
             constant = _constants(model).get(key)
-            if constant is not None and sent == str(constant.field.value):
+            if constant is not None and sent == constant.field.constant_wire:
                 return model
         for model in models:
             if key not in _constants(model) and any(
@@ -211,7 +211,7 @@ def choose_model(models: Sequence[type[Any]], raw: RawParams) -> type[Any]:
             msg = f"Api error : Not all required parameters are set : Parameter {key} is required"
             raise ApiProblem(400, msg)
         allowed = ", ".join(
-            sorted(str(w.field.value) for m in models for w in _constants(m).values())
+            sorted(w.field.constant_wire for m in models for w in _constants(m).values())
         )
         msg = f"Api error : Invalid parameters : Parameter {key} must be one of {allowed}"
         raise ApiProblem(400, msg)
