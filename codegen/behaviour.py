@@ -95,10 +95,18 @@ def _missing(spec: FieldSpec, *, nested: bool = False) -> Lines:
     return [f"{_I}pass"]
 
 
+def _check_call(spec: FieldSpec, kind: vocabulary.ScalarType) -> str:
+    """The check of `v`: the type's own, or its country check reading the sibling field (D-132)."""
+    if spec.country_field is not None:
+        check = vocabulary.COUNTRY_CHECKS[spec.type]
+        return f"{_name(check)}(v, self.{spec.country_field})"
+    return f"{_name(kind.check)}(v)"
+
+
 def _check_scalar(spec: FieldSpec, patterns: list[str]) -> Lines:
     kind = behaviour(spec.type, spec.values)
     rule = _rule(spec, "v", patterns)
-    check, coerce = _name(kind.check), _name(kind.coerce)
+    check, coerce = _check_call(spec, kind), _name(kind.coerce)
     missing = _missing(spec)
     if spec.allow_empty and not spec.empty_ok and missing == [f"{_I}pass"]:
         lines = ["if v is None or (type(v) is str and not v):", f"{_I}pass"]
@@ -108,7 +116,7 @@ def _check_scalar(spec: FieldSpec, patterns: list[str]) -> Lines:
             lines += ["elif type(v) is str and not v:", f"{_I}set_(self, {spec.name!r}, None)"]
         elif spec.allow_empty:
             lines += ["elif type(v) is str and not v:", f"{_I}pass"]
-    lines += [f"elif {exact_test(kind, 'v')}:", f"{_I}p = {check}(v)"]
+    lines += [f"elif {exact_test(kind, 'v')}:", f"{_I}p = {check}"]
     if rule:
         lines += [f"{_I}if p is None:", f"{_I * 2}p = {rule}"]
     lines += [f"{_I}if p is not None:", f"{_I * 2}{_err(spec, 'p')}"]
@@ -116,7 +124,7 @@ def _check_scalar(spec: FieldSpec, patterns: list[str]) -> Lines:
         "elif not isinstance(v, Unverified):",
         f"{_I}try:",
         f"{_I * 2}v = {coerce}(v)",
-        f"{_I * 2}p = {check}(v)",
+        f"{_I * 2}p = {check}",
         f"{_I}except _v.Invalid as exc:",
         f"{_I * 2}p = exc.message",
     ]

@@ -44,7 +44,7 @@ MODEL_KEYS = {"kind", "description", "source", "status", "include", "fields"}
 FIELD_KEYS = {
     "wire", "name", "label", "type", "required", "empty_ok", "allow_empty", "description", "aliases",
     "decision", "derived", "default", "value", "values", "code", "item", "one_or_many",
-    "model", "prefix", "min", "max", "min_length", "max_length", "pattern",
+    "model", "prefix", "min", "max", "min_length", "max_length", "pattern", "country_field",
 }  # fmt: skip
 ENDPOINT_KEYS = {
     "method", "path", "summary", "path_params", "request", "response", "many", "retry",
@@ -192,6 +192,18 @@ class _Loader:
         if decision is not None and not _DECISION.match(str(decision)):
             self.problem(file, f"{path}.decision", f"{decision!r} is not of the form D-NNN")
             ok = False
+        country_field = data.get("country_field")
+        if country_field is not None and ftype not in vocabulary.COUNTRY_CHECKS:
+            allowed = ", ".join(sorted(vocabulary.COUNTRY_CHECKS))
+            self.problem(
+                file,
+                f"{path}.country_field",
+                f"only a field of type {allowed} reads a country field, not one of type {ftype}",
+            )
+            ok = False
+        elif country_field is not None and not isinstance(country_field, str):
+            self.problem(file, f"{path}.country_field", "the Python name of a field of this model")
+            ok = False
         if data.get("pattern") is not None:
             try:
                 re.compile(str(data["pattern"]))
@@ -225,6 +237,7 @@ class _Loader:
             min_length=data.get("min_length"),
             max_length=data.get("max_length"),
             pattern=data.get("pattern"),
+            country_field=country_field,
         )
 
     def collect_models(self, file: str, data: dict[str, Any]) -> None:
@@ -288,10 +301,25 @@ class _Loader:
                 change = overrides.get(spec.name)
                 fields.append(attrs_evolve(spec, change) if isinstance(change, dict) else spec)
         kind = body.get("kind", "request")
+        own_fields: list[tuple[int, FieldSpec]] = []
         for index, raw in enumerate(body.get("fields") or ()):
             own = self.field(file, f"models.{name}.fields[{index}]", raw, kind)
             if own is not None:
                 fields.append(own)
+                own_fields.append((index, own))
+        by_name = {spec.name: spec for spec in fields}
+        for index, spec in own_fields:  # included fields were checked in their group
+            if spec.country_field is None or stack:  # once, not again per model including it
+                continue
+            target = by_name.get(spec.country_field)
+            if target is None or target.type != "country":
+                found = "has no such field" if target is None else f"is a {target.type}"
+                self.problem(
+                    file,
+                    f"models.{name}.fields[{index}].country_field",
+                    f"{spec.country_field!r} must be a field of type country of {name}: "
+                    f"{name} {found}",
+                )
         seen: set[str] = set()
         for spec in fields:
             if spec.name in seen:

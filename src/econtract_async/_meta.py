@@ -81,6 +81,9 @@ class FieldDef(Generic[M]):
     min_length: int | None = None
     max_length: int | None = None
     pattern: str | None = None
+    country_field: str | None = None
+    """The Python name of a `country` field of the same model whose value says which country's
+    national form this field's value may take (`cellphone_country` for `cellphone`, D-132)."""
 
     @property
     def is_constant(self) -> bool:

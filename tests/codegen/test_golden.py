@@ -176,6 +176,7 @@ class TestBehaviour:
             "at": "2026-11-26",
             "email": "jan@",
             "fax": "12",
+            "mobile": "0151",
             "lang": "de",
             "country": "BEL",
             "ean": "541448800000000001",
@@ -208,6 +209,22 @@ class TestBehaviour:
             ("lang", "nl"),
             ("kind", "golden"),
         ]
+
+    def test_a_phone_reads_its_country_field(self, golden: ModuleType) -> None:
+        """`country_field`: a national number of the country in `country` unless it is BE."""
+        model = golden.GoldenRequest(text="Abc", mobile="0151 1234567", country="de")
+        assert ("mobile", "0151 1234567") in model.to_wire()
+        assert (
+            golden.GoldenRequest.from_mapping(
+                {"text": "Abc", "mobile": "0151 1234567", "country": "de"}
+            )
+            == model
+        )
+        for country in (None, "BE"):
+            with pytest.raises(ValidationError) as caught:
+                golden.GoldenRequest(text="Abc", mobile="0151 1234567", country=country)
+            assert [e.wire for e in caught.value.errors] == ["mobile"]
+        assert golden.GoldenRequest.__econtract__.field("mobile").country_field == "country"
 
     def test_a_model_of_constants_only(self, golden: ModuleType) -> None:
         """Nothing to pass; the integer constant is sent as `0` and read back from 0 or `"0"`."""

@@ -3,9 +3,10 @@
 Decoding follows PHP's `$_GET` / `$_POST`: `name[0]=a&name[1]=b` and `name[]=a` are lists, a
 repeated plain key keeps its last value. Checks come from the endpoint's request model
 (`_meta.flatten`): required parameters, explicit empties, bounds and enum values; each type is
-read by its `parse` rule in the vocabulary (`_vocabulary`). Problems are reported in the API's
-own words (`Api error : Not all required parameters are set : Parameter cat is
-required`).
+read by its `parse` rule in the vocabulary (`_vocabulary`), and a phone number by the SDK's own
+rule, with the country its companion field sent (`COUNTRY_CHECKS`, D-132). Problems are
+reported in the API's own words (`Api error : Not all required parameters are set : Parameter
+cat is required`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from urllib.parse import parse_qsl
 import attrs
 
 from .._meta import FieldMeta, WireField, flatten
-from .._vocabulary import VOCABULARY
+from .._vocabulary import COUNTRY_CHECKS, VOCABULARY
 
 __all__ = ["ApiProblem", "Parsed", "RawParams", "check", "choose_model", "convert", "decode"]
 
@@ -132,13 +133,39 @@ class Parsed:
     """Values by nested model path (`""` for top-level fields, `client`, `address`, ...)."""
 
 
+def _country_check(
+    field: FieldMeta,
+    value: Any,
+    wire_field: WireField,
+    raw: RawParams,
+    by_path: dict[str, WireField],
+) -> None:
+    """The SDK's own rule for a phone number, with the country its companion field sent (D-132).
+
+    Raises:
+        ValueError: with the rule's words.
+    """
+    country: RawValue | None = None
+    if field.country_field is not None:
+        group = wire_field.path.rpartition(".")[0]
+        companion = by_path.get(f"{group}.{field.country_field}" if group else field.country_field)
+        found = None if companion is None else _lookup(raw, companion)
+        country = None if found is None else found[1]
+    problem = COUNTRY_CHECKS[field.type](value, country)
+    if problem is not None:
+        msg = f"is invalid: {problem}"
+        raise ValueError(msg)
+
+
 def check(model: type[Any], raw: RawParams) -> Parsed:
     """Check `raw` against a request model, collecting every problem into one `ApiProblem`."""
     missing: list[str] = []
     invalid: list[str] = []
     values: dict[str, Any] = {}
     groups: dict[str, dict[str, Any]] = {}
-    for wire_field in flatten(model.__econtract__):
+    wire_fields = flatten(model.__econtract__)
+    by_path = {wire_field.path: wire_field for wire_field in wire_fields}
+    for wire_field in wire_fields:
         field = wire_field.field
         found = _lookup(raw, wire_field)
         if found is None or found[1] in ("", []):
@@ -165,6 +192,8 @@ def check(model: type[Any], raw: RawParams) -> Parsed:
                     value = field.value
                 else:
                     value = _convert_any(field, text)
+                    if field.type in COUNTRY_CHECKS:
+                        _country_check(field, value, wire_field, raw, by_path)
             except ValueError as exc:
                 invalid.append(f"Parameter {wire_field.wire} {exc}")
                 continue
