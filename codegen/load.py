@@ -45,7 +45,7 @@ MODEL_KEYS = {"kind", "description", "source", "status", "include", "fields"}
 FIELD_KEYS = {
     "wire", "name", "label", "type", "required", "empty_ok", "allow_empty", "description", "aliases",
     "decision", "derived", "default", "value", "values", "code", "item", "one_or_many",
-    "model", "prefix", "min", "max", "min_length", "max_length", "pattern",
+    "model", "prefix", "min", "max", "min_length", "max_length", "pattern", "country_field",
 }  # fmt: skip
 ENDPOINT_KEYS = {
     "method", "path", "summary", "path_params", "request", "response", "many", "retry",
@@ -198,6 +198,18 @@ class _Loader:
         if decision is not None and not _DECISION.match(str(decision)):
             self.problem(file, f"{path}.decision", f"{decision!r} is not of the form D-NNN")
             ok = False
+        country_field = data.get("country_field")
+        if country_field is not None and ftype not in vocabulary.COUNTRY_CHECKS:
+            allowed = ", ".join(sorted(vocabulary.COUNTRY_CHECKS))
+            self.problem(
+                file,
+                f"{path}.country_field",
+                f"only a field of type {allowed} reads a country field, not one of type {ftype}",
+            )
+            ok = False
+        elif country_field is not None and not isinstance(country_field, str):
+            self.problem(file, f"{path}.country_field", "the Python name of a field of this model")
+            ok = False
         if data.get("pattern") is not None:
             try:
                 re.compile(str(data["pattern"]))
@@ -231,6 +243,7 @@ class _Loader:
             min_length=data.get("min_length"),
             max_length=data.get("max_length"),
             pattern=data.get("pattern"),
+            country_field=country_field,
         )
 
     def collect_models(self, file: str, data: dict[str, Any]) -> None:
@@ -333,15 +346,28 @@ class _Loader:
             for spec in included:
                 change = overrides.get(spec.name)
                 fields.append(attrs_evolve(spec, change) if isinstance(change, dict) else spec)
-        own_fields = []
+        own_fields: list[tuple[int, FieldSpec]] = []
         for index, raw in enumerate(body.get("fields") or ()):
             own = self.field(file, f"models.{name}.fields[{index}]", raw, kind)
             if own is not None:
-                own_fields.append(own)
+                own_fields.append((index, own))
         if kind == "response":
-            fields = self.as_response(file, name, fields, own_fields)
+            fields = self.as_response(file, name, fields, [spec for _, spec in own_fields])
         else:
-            fields += own_fields
+            fields += [spec for _, spec in own_fields]
+        by_name = {spec.name: spec for spec in fields}
+        for index, spec in own_fields:  # included fields were checked in their group
+            if spec.country_field is None or stack:  # once, not again per model including it
+                continue
+            target = by_name.get(spec.country_field)
+            if target is None or target.type != "country":
+                found = "has no such field" if target is None else f"is a {target.type}"
+                self.problem(
+                    file,
+                    f"models.{name}.fields[{index}].country_field",
+                    f"{spec.country_field!r} must be a field of type country of {name}: "
+                    f"{name} {found}",
+                )
         seen: set[str] = set()
         for spec in fields:
             if spec.name in seen:
@@ -519,7 +545,7 @@ class _Loader:
 _RESPONSE_RESET: dict[str, Any] = {
     "required": False, "empty_ok": False, "allow_empty": False, "default": None,
     "min": None, "max": None, "min_length": None, "max_length": None, "pattern": None,
-    "one_or_many": False, "prefix": "",
+    "one_or_many": False, "prefix": "", "country_field": None,
 }  # fmt: skip
 """What a request table's field loses as a response field: answers are optional, unchecked."""
 

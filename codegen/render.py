@@ -38,6 +38,7 @@ _FIELD_DEFAULTS: dict[str, Any] = {
     "decision": None, "derived": None, "default": None, "value": None, "values": (),
     "code": None, "item": None, "one_or_many": False, "model": None, "prefix": "",
     "min": None, "max": None, "min_length": None, "max_length": None, "pattern": None,
+    "country_field": None,
 }  # fmt: skip
 
 
@@ -79,6 +80,8 @@ def _describe(spec: FieldSpec, kind: str) -> str:
             notes.append(f"default `{spec.default}`")
         if spec.type == "code":
             notes.append(f"open code `{spec.code}`")
+        if spec.country_field:
+            notes.append(f"a national number of the country in `{spec.country_field}` if not BE")
         if spec.derived:
             notes.append(f"derived from the docs' {spec.derived}")
         if spec.decision:

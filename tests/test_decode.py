@@ -12,7 +12,7 @@ from econtract_async import MissingFieldError
 from econtract_async._decode import Decoder
 from econtract_async._generated import MODELS
 from econtract_async.crm import Client
-from econtract_async.product import Product
+from econtract_async.product import Product, Review
 
 RESPONSE_MODELS = sorted(
     (cls for cls in MODELS.values() if cls.__econtract__.kind == "response"),
@@ -198,3 +198,43 @@ class TestResponseShapes:
         product = Decoder().one({"supplier": {"supplier_id": 1, "rating": 4}}, Product)
         assert product.supplier is not None
         assert product.supplier.extra == {"rating": 4}
+
+
+class TestOneObjectForAList:
+    """D-130: an object answered for a list is PHP's index-keyed list only when non-empty, every
+    key is decimal digits and every value an object or null; otherwise it is one item."""
+
+    def test_index_keyed_objects_are_lists(self) -> None:
+        """`{"0": {...}, "3": {...}, "7": null}`: the items, in order, the null dropped."""
+        items = Decoder().many(
+            {"0": {"product_id": 1}, "3": {"product_id": "2"}, "7": None}, Product
+        )
+        assert [item.product_id for item in items] == [1, 2]
+        (review,) = Decoder().many({"12": {"review_id": "1"}}, Review)
+        assert review.extra == {"review_id": "1"}
+
+    def test_one_object_of_a_model_without_typed_fields_is_one_item(self) -> None:
+        """The rule reads the keys and values, not the model: no typed field is needed."""
+        (review,) = Decoder().many({"review_id": "1", "rating": 9}, Review)
+        assert review.extra == {"review_id": "1", "rating": 9}
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            {"0": {"product_id": 1}, "name": {"product_id": 2}},  # a key that is not an index
+            {"0": {"product_id": 1}, "1": "text"},  # a value that is not an object
+            {"0": [{"product_id": 1}]},  # a list is not an object either
+            {"٣": {"product_id": 1}},  # digits, but not ASCII decimal digits
+            {"supplier": {"supplier_id": 1}},  # a typed key holding an object
+        ],
+        ids=["named-key", "scalar-value", "list-value", "non-ascii-digits", "typed-key"],
+    )
+    def test_anything_else_is_one_item(self, body: dict[str, Any]) -> None:
+        (item,) = Decoder().many(body, Product)
+        assert item == Decoder().one(body, Product)
+
+    def test_typed_models_behave_as_before(self) -> None:
+        """An object with a typed field is one item; `{}` is an empty list."""
+        (product,) = Decoder().many({"product_id": "9", "name": "Eco"}, Product)
+        assert product.product_id == 9
+        assert Decoder().many({}, Product) == []

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 __all__ = [
+    "COUNTRY_CHECKS",
     "STRUCTURAL_TYPES",
     "VOCABULARY",
     "Invalid",
@@ -468,6 +469,30 @@ def check_phone(value: str) -> str | None:
     if _PHONE_BE.fullmatch(digits) or _PHONE_INTL.fullmatch(digits):
         return None
     return f"not a phone number (0xxxxxxxx, 04xxxxxxxx or +32xxxxxxxxx): {show(value)}"
+
+
+_PHONE_NATIONAL = re.compile(r"0[0-9]{6,14}")
+
+
+def check_phone_in(value: str, country: object) -> str | None:
+    """A phone number of the country its companion field names (`cellphone_country`, D-132).
+
+    `country` not given (None or `""`) or `BE` (any case): the Belgian rule of `check_phone`.
+    Any other country: the international form, or that country's national form, a `0` and 6 to
+    14 more digits (`01511234567` in Germany, `0612345678` in the Netherlands). Spaces, dots,
+    slashes, dashes and brackets are allowed; the value is never changed. A country that is no
+    two-letter code is the country field's own error, and this rule still reads it as foreign.
+    """
+    if country is None or country == "" or (isinstance(country, str) and country.upper() == "BE"):
+        return check_phone(value)
+    digits = _PHONE_SEPARATORS.sub("", value)
+    if _PHONE_NATIONAL.fullmatch(digits) or _PHONE_INTL.fullmatch(digits):
+        return None
+    name = country.upper() if isinstance(country, str) else show(country)
+    return (
+        f"not a phone number for {name} (national 0 and 6 to 14 digits, or +<country><number>): "
+        f"{show(value)}"
+    )
 
 
 def coerce_phone(value: Any) -> str:
@@ -911,6 +936,11 @@ VOCABULARY: dict[str, ScalarType] = {
     )
 }
 """Every scalar type of the schema, by name."""
+
+COUNTRY_CHECKS: dict[str, Callable[[Any, Any], str | None]] = {"phone": check_phone_in}
+"""Types whose check may read a sibling `country` field (`country_field` in the schema, D-132):
+the type's check given the value and that field's value. The generated checks and the sandbox
+call these, so the rule exists once."""
 
 STRUCTURAL_TYPES: dict[str, str] = {
     "list": "a list of `item` (a scalar type) or, in responses, of `model`",

@@ -6,9 +6,8 @@ each case is an answer (status and body) and what the caller must get: the typed
 `shared/reference/wire-protocol.md`, "Responses" (D-100..D-105).
 
 `field-level/` holds the cases that belong to the generated decoders (ids, numbers and booleans
-as text, `null` for a nested object, D-052). `pending/` holds cases the decoder does not pass
-yet: one object answered for a list whose model types no field (`_decode._is_one` reads it as
-PHP's `{"0": ...}`); add `"pending"` to `FIXTURE_SETS` once it does.
+as text, `null` for a nested object, D-052). A new set of cases is a directory of `FIXTURES`
+named in `FIXTURE_SETS`; every set runs.
 """
 
 from __future__ import annotations
@@ -89,8 +88,13 @@ def check_model(model: Any, expected: dict[str, Any], cls: type[Any]) -> None:
 def test_every_endpoint_has_a_fixture_file() -> None:
     """One file per endpoint, named by its key."""
     assert {p.stem for p in (FIXTURES / "shapes").glob("*.json")} == set(BY_KEY)
-    for extra_set in ("field-level", "pending"):
+    for extra_set in FIXTURE_SETS:
         assert {p.stem for p in (FIXTURES / extra_set).glob("*.json")} <= set(BY_KEY)
+
+
+def test_every_fixture_set_runs() -> None:
+    """No directory of cases is left out of the run (no `pending/` that silently never runs)."""
+    assert {p.name for p in FIXTURES.iterdir() if p.is_dir()} == set(FIXTURE_SETS)
 
 
 @pytest.mark.asyncio
