@@ -21,6 +21,19 @@ from .conftest import CLIENT_FORM
 CRM = {"crm_api_id": "sandbox-crm-id", "crm_api_key": "sandbox-crm-key"}
 
 
+def test_the_socket_accepts_connections_before_the_server_runs() -> None:
+    """`econtract sandbox` prints its export lines before uvicorn starts: a client connecting
+    right away is queued, not refused (the CLI test once failed with "connection refused")."""
+    from econtract_async.sandbox._server import _bind
+
+    sock = _bind(0)
+    try:
+        with socket.create_connection(sock.getsockname(), timeout=5):
+            pass
+    finally:
+        sock.close()
+
+
 def test_serves_on_a_free_loopback_port() -> None:
     """The server binds 127.0.0.1 on a free port and answers plain HTTP."""
     with Sandbox() as sandbox, serve_in_thread(sandbox) as live:

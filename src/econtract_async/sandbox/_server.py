@@ -105,10 +105,16 @@ class LiveSandbox:
 
 
 def _bind(port: int) -> socket.socket:
-    """A listening-ready TCP socket on 127.0.0.1 (`port=0`: a free port)."""
+    """A listening TCP socket on 127.0.0.1 (`port=0`: a free port).
+
+    It listens before it is returned: `econtract sandbox` prints its `export` lines next, and a
+    client that connects at once waits in the backlog until uvicorn serves, instead of being
+    refused while the server is still starting.
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((HOST, port))
+    sock.listen(128)
     return sock
 
 
