@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .spec import FieldSpec, ModelSpec, SchemaSpec
-from .typemap import behaviour, exact_test
+from .typemap import behaviour, exact_test, response_behaviour
 from .vocabulary import vocabulary
 
 __all__ = [
@@ -27,6 +27,8 @@ __all__ = [
     "encode_method",
     "keys_of",
     "rename_method",
+    "required_property",
+    "stored_name",
 ]
 
 Lines = list[str]
@@ -68,14 +70,14 @@ def check_method(model: ModelSpec, patterns: list[str]) -> Lines:
     lines = [
         "def _econtract_check(self, path: str, prefix: str, errors: list[FieldError]) -> None:",
         f'{_I}"""Check every field, keep accepted text in its typed form, collect each problem."""',
-        f"{_I}set_ = object.__setattr__",
-        f"{_I}v: Any",
-        f"{_I}p: str | None",
     ]
+    checked = [spec for spec in model.fields if spec.type != "constant"]
+    if checked:  # a model of constants only has nothing to check: no locals, no body
+        lines += [f"{_I}set_ = object.__setattr__", f"{_I}v: Any"]
+    if any(spec.type not in {"model", "list"} for spec in checked):
+        lines.append(f"{_I}p: str | None")
     body: Lines = []
-    for spec in model.fields:
-        if spec.type == "constant":
-            continue
+    for spec in checked:
         body.append(f"v = self.{spec.name}")
         if spec.type == "model":
             body += _check_nested(spec)
@@ -83,8 +85,6 @@ def check_method(model: ModelSpec, patterns: list[str]) -> Lines:
             body += _check_list(spec, patterns)
         else:
             body += _check_scalar(spec, patterns)
-    if not body:
-        body = ["pass"]
     lines += [_I + line for line in body]
     return lines
 
@@ -97,10 +97,18 @@ def _missing(spec: FieldSpec, *, nested: bool = False) -> Lines:
     return [f"{_I}pass"]
 
 
+def _check_call(spec: FieldSpec, kind: vocabulary.ScalarType) -> str:
+    """The check of `v`: the type's own, or its country check reading the sibling field (D-132)."""
+    if spec.country_field is not None:
+        check = vocabulary.COUNTRY_CHECKS[spec.type]
+        return f"{_name(check)}(v, self.{spec.country_field})"
+    return f"{_name(kind.check)}(v)"
+
+
 def _check_scalar(spec: FieldSpec, patterns: list[str]) -> Lines:
     kind = behaviour(spec.type, spec.values)
     rule = _rule(spec, "v", patterns)
-    check, coerce = _name(kind.check), _name(kind.coerce)
+    check, coerce = _check_call(spec, kind), _name(kind.coerce)
     missing = _missing(spec)
     if spec.allow_empty and not spec.empty_ok and missing == [f"{_I}pass"]:
         lines = ["if v is None or (type(v) is str and not v):", f"{_I}pass"]
@@ -110,7 +118,7 @@ def _check_scalar(spec: FieldSpec, patterns: list[str]) -> Lines:
             lines += ["elif type(v) is str and not v:", f"{_I}set_(self, {spec.name!r}, None)"]
         elif spec.allow_empty:
             lines += ["elif type(v) is str and not v:", f"{_I}pass"]
-    lines += [f"elif {exact_test(kind, 'v')}:", f"{_I}p = {check}(v)"]
+    lines += [f"elif {exact_test(kind, 'v')}:", f"{_I}p = {check}"]
     if rule:
         lines += [f"{_I}if p is None:", f"{_I * 2}p = {rule}"]
     lines += [f"{_I}if p is not None:", f"{_I * 2}{_err(spec, 'p')}"]
@@ -118,7 +126,7 @@ def _check_scalar(spec: FieldSpec, patterns: list[str]) -> Lines:
         "elif not isinstance(v, Unverified):",
         f"{_I}try:",
         f"{_I * 2}v = {coerce}(v)",
-        f"{_I * 2}p = {check}(v)",
+        f"{_I * 2}p = {check}",
         f"{_I}except _v.Invalid as exc:",
         f"{_I * 2}p = exc.message",
     ]
@@ -254,8 +262,10 @@ def build_method(schema: SchemaSpec, model: ModelSpec) -> Lines:
             continue
         var = names[spec.name]
         message = f'f"always {spec.value!r} for {model.name}, got {{_v.show({var})}}"'
+        # The value itself, or its wire text as a CSV cell or a form gives it (`"0"` for 0).
+        accepted = ", ".join(repr(x) for x in dict.fromkeys(["", spec.value, spec.constant_wire]))
         lines += [
-            f'{_I}if {var} is not None and {var} not in ("", {spec.value!r}):',
+            f"{_I}if {var} is not None and {var} not in ({accepted}):",
             f"{_I * 2}errors.append(FieldError(path + {spec.name!r}, prefix + {spec.wire!r}, {message}))",
         ]
     lines += [f"{_I}m = object.__new__(cls)", f"{_I}set_ = object.__setattr__"]
@@ -289,11 +299,13 @@ def encode_method(schema: SchemaSpec, model: ModelSpec) -> Lines:
     lines = [
         "def _econtract_encode(self, out: list[tuple[str, str]]) -> None:",
         f'{_I}"""Append this model\'s form pairs to `out`, in wire order."""',
-        f"{_I}append = out.append",
-        f"{_I}v: Any",
     ]
     body = _encode_lines(schema, model, "self", "", [0])
-    lines += [_I + line for line in body] if body else [f"{_I}pass"]
+    if any("append(" in line for line in body):
+        lines.append(f"{_I}append = out.append")
+    if any(line.lstrip().startswith("v = ") for line in body):  # not when only constants are sent
+        lines.append(f"{_I}v: Any")
+    lines += [_I + line for line in body]
     return lines
 
 
@@ -313,7 +325,7 @@ def _encode_lines(
             continue
         key = prefix + spec.wire
         if spec.type == "constant":
-            lines.append(f"append(({key!r}, {str(spec.value)!r}))")
+            lines.append(f"append(({key!r}, {spec.constant_wire!r}))")
             continue
         lines.append(f"v = {obj}.{spec.name}")
         if spec.type == "list":
@@ -360,7 +372,7 @@ def decode_method(model: ModelSpec) -> Lines:
                 f"{_I}except _v.Untyped:",
                 f"{_I * 2}v, bad = None, _d.untyped(bad, {spec.wire!r})",
             ]
-        body.append(f"o.{spec.name} = v")
+        body.append(f"o.{stored_name(spec)} = v")
     body += [
         "if bad is not None or not cls._econtract_keys.issuperset(d):",
         f"{_I}o.extra = _d.extra(d, cls._econtract_keys, bad)",
@@ -387,10 +399,34 @@ def _decode_convert(spec: FieldSpec) -> tuple[str, str] | None:
     if spec.type == "list":
         if spec.model:
             return "v is not None", f"_d.models({spec.model}, v)"
-        kind = vocabulary.VOCABULARY[spec.item or "string"]
-        return "v is not None", f"_d.scalars({_name(kind.decode)}, {kind.response}, v)"
-    kind = vocabulary.VOCABULARY[spec.type]
-    return f"v is not None and type(v) is not {kind.response}", f"{_name(kind.decode)}(v)"
+        kind = response_behaviour(spec.item or "string", ())
+        exact = kind.response_exact or "None"
+        return "v is not None", f"_d.scalars({_name(kind.decode)}, {exact}, v)"
+    kind = response_behaviour(spec.type, spec.values)
+    if kind.response_exact is None:
+        return "v is not None", f"{_name(kind.decode)}(v)"
+    return f"v is not None and type(v) is not {kind.response_exact}", f"{_name(kind.decode)}(v)"
+
+
+def stored_name(spec: FieldSpec) -> str:
+    """The attribute that holds a response field: `_name` behind a property when it is required.
+
+    A required response field (one the API always answers, like a record's `id`) is typed
+    without `| None`; its property raises `MissingFieldError` on an answer that lacked it, so
+    the call still succeeds with what the answer held (D-162).
+    """
+    return f"_{spec.name}" if spec.required else spec.name
+
+
+def required_property(spec: FieldSpec, annotation: str) -> Lines:
+    """The property that reads a required response field (see `stored_name`)."""
+    return [
+        "@property",
+        f"def {spec.name}(self) -> {annotation}:",
+        f'{_I}"""{spec.description} (wire `{spec.wire}`; always answered: `MissingFieldError` if not)."""',
+        f"{_I}v = self._{spec.name}",
+        f"{_I}return _d.missing(self, {spec.name!r}) if v is None else v",
+    ]
 
 
 def _key(spec: FieldSpec) -> str:
@@ -406,8 +442,9 @@ def dump_request_method(model: ModelSpec) -> Lines:
         "def _econtract_dump(self, wire: bool, out: dict[str, Any], keyp: str) -> None:",
         f'{_I}"""Write every field into `out`: by Python name (nested models as dicts), or by',
         f'{_I}full wire name after `keyp` (nested models flattened with their prefixes)."""',
-        f"{_I}v: Any",
     ]
+    if model.fields:
+        lines.append(f"{_I}v: Any")
     body: Lines = []
     for spec in model.fields:
         body.append(f"v = self.{spec.name}")
@@ -427,7 +464,7 @@ def dump_request_method(model: ModelSpec) -> Lines:
             body.append(f"out[{key}] = list(v) if isinstance(v, list | tuple) else v")
         else:
             body.append(f"out[{key}] = v")
-    lines += [_I + line for line in body] if body else [f"{_I}pass"]
+    lines += [_I + line for line in body]
     return lines
 
 
@@ -443,7 +480,7 @@ def dump_response_method(model: ModelSpec) -> Lines:
     body: Lines = []
     for spec in model.fields:
         key = _key(spec)
-        body.append(f"v = self.{spec.name}")
+        body.append(f"v = self.{stored_name(spec)}")
         if spec.type == "model":
             value = "v.to_dict(wire=wire)"
         elif spec.type == "map":

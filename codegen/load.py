@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import attrs
 import yaml
 
 from .spec import (
@@ -44,7 +45,7 @@ MODEL_KEYS = {"kind", "description", "source", "status", "include", "fields"}
 FIELD_KEYS = {
     "wire", "name", "label", "type", "required", "empty_ok", "allow_empty", "description", "aliases",
     "decision", "derived", "default", "value", "values", "code", "item", "one_or_many",
-    "model", "prefix", "min", "max", "min_length", "max_length", "pattern",
+    "model", "prefix", "min", "max", "min_length", "max_length", "pattern", "country_field",
 }  # fmt: skip
 ENDPOINT_KEYS = {
     "method", "path", "summary", "path_params", "request", "response", "many", "retry",
@@ -171,6 +172,11 @@ class _Loader:
         if ftype in {"model", "map"} and not isinstance(data.get("model"), str):
             self.problem(file, f"{path}.model", f"a {ftype} field needs `model`")
             ok = False
+        if kind == "response" and data.get("required") and ftype not in SCALAR_TYPES:
+            self.problem(
+                file, f"{path}.required", "only a scalar response field can be always answered"
+            )
+            ok = False
         if ftype == "constant" and kind == "response":
             self.problem(file, f"{path}.type", "'constant' is only allowed in request models")
             ok = False
@@ -191,6 +197,18 @@ class _Loader:
         decision = data.get("decision")
         if decision is not None and not _DECISION.match(str(decision)):
             self.problem(file, f"{path}.decision", f"{decision!r} is not of the form D-NNN")
+            ok = False
+        country_field = data.get("country_field")
+        if country_field is not None and ftype not in vocabulary.COUNTRY_CHECKS:
+            allowed = ", ".join(sorted(vocabulary.COUNTRY_CHECKS))
+            self.problem(
+                file,
+                f"{path}.country_field",
+                f"only a field of type {allowed} reads a country field, not one of type {ftype}",
+            )
+            ok = False
+        elif country_field is not None and not isinstance(country_field, str):
+            self.problem(file, f"{path}.country_field", "the Python name of a field of this model")
             ok = False
         if data.get("pattern") is not None:
             try:
@@ -225,6 +243,7 @@ class _Loader:
             min_length=data.get("min_length"),
             max_length=data.get("max_length"),
             pattern=data.get("pattern"),
+            country_field=country_field,
         )
 
     def collect_models(self, file: str, data: dict[str, Any]) -> None:
@@ -246,8 +265,47 @@ class _Loader:
                     continue
                 self.raw_models[name] = (file, body)
 
+    def as_response(
+        self, file: str, name: str, included: list[FieldSpec], own: list[FieldSpec]
+    ) -> list[FieldSpec]:
+        """A response model's fields: the included tables' fields as answered, then its own.
+
+        The CRM answers "all information of the model": every field of the request tables it
+        mirrors, typed as on the request but optional and unchecked (D-160). Constants and
+        nested request groups are not part of a stored record; a field that two tables share
+        appears once (another wire name of it becomes an alias), and the model's own field of
+        that name replaces it. The always-answered own fields (`id`) come first.
+        """
+        own_names = {spec.name for spec in own}
+        fields: dict[str, FieldSpec] = {}
+        for spec in included:
+            if spec.type == "constant" or spec.name in own_names:
+                continue
+            if (
+                spec.type == "model"
+                and self.raw_models[spec.model or ""][1].get("kind") != "response"
+            ):
+                continue
+            answered = attrs.evolve(spec, **_RESPONSE_RESET)
+            seen = fields.get(spec.name)
+            if seen is None:
+                fields[spec.name] = answered
+            elif (seen.type, seen.values, seen.item) == (spec.type, spec.values, spec.item):
+                wires = (seen.wire, *seen.aliases)
+                if spec.wire not in wires:
+                    fields[spec.name] = attrs.evolve(seen, aliases=(*seen.aliases, spec.wire))
+            else:
+                self.problem(
+                    file,
+                    f"models.{name}.include",
+                    f"field {spec.name!r} is included twice with different types: declare it",
+                )
+        first = [spec for spec in own if spec.required]
+        return [*first, *fields.values(), *(spec for spec in own if not spec.required)]
+
     def expand(self, name: str, stack: tuple[str, ...] = ()) -> tuple[FieldSpec, ...] | None:
         file, body = self.raw_models[name]
+        kind = body.get("kind", "request")
         if name in stack:
             self.problem(
                 file, f"models.{name}.include", f"include cycle: {' -> '.join((*stack, name))}"
@@ -266,7 +324,8 @@ class _Loader:
             if item not in self.raw_models:
                 self.problem(file, key_path, f"unknown model {item!r}")
                 continue
-            if self.raw_models[item][1].get("kind") != "group":
+            item_kind = self.raw_models[item][1].get("kind")
+            if item_kind != "group" and kind != "response":
                 self.problem(file, key_path, f"{item!r} is not a group")
                 continue
             included = self.expand(item, (*stack, name))
@@ -287,11 +346,28 @@ class _Loader:
             for spec in included:
                 change = overrides.get(spec.name)
                 fields.append(attrs_evolve(spec, change) if isinstance(change, dict) else spec)
-        kind = body.get("kind", "request")
+        own_fields: list[tuple[int, FieldSpec]] = []
         for index, raw in enumerate(body.get("fields") or ()):
             own = self.field(file, f"models.{name}.fields[{index}]", raw, kind)
             if own is not None:
-                fields.append(own)
+                own_fields.append((index, own))
+        if kind == "response":
+            fields = self.as_response(file, name, fields, [spec for _, spec in own_fields])
+        else:
+            fields += [spec for _, spec in own_fields]
+        by_name = {spec.name: spec for spec in fields}
+        for index, spec in own_fields:  # included fields were checked in their group
+            if spec.country_field is None or stack:  # once, not again per model including it
+                continue
+            target = by_name.get(spec.country_field)
+            if target is None or target.type != "country":
+                found = "has no such field" if target is None else f"is a {target.type}"
+                self.problem(
+                    file,
+                    f"models.{name}.fields[{index}].country_field",
+                    f"{spec.country_field!r} must be a field of type country of {name}: "
+                    f"{name} {found}",
+                )
         seen: set[str] = set()
         for spec in fields:
             if spec.name in seen:
@@ -466,10 +542,16 @@ class _Loader:
         )
 
 
+_RESPONSE_RESET: dict[str, Any] = {
+    "required": False, "empty_ok": False, "allow_empty": False, "default": None,
+    "min": None, "max": None, "min_length": None, "max_length": None, "pattern": None,
+    "one_or_many": False, "prefix": "", "country_field": None,
+}  # fmt: skip
+"""What a request table's field loses as a response field: answers are optional, unchecked."""
+
+
 def attrs_evolve(spec: FieldSpec, change: dict[str, Any]) -> FieldSpec:
     """`spec` with the overridden keys of an include changed."""
-    import attrs
-
     return attrs.evolve(spec, **{k: v for k, v in change.items() if k in OVERRIDE_KEYS})
 
 

@@ -18,6 +18,7 @@ from .behaviour import (
     encode_method,
     keys_of,
     rename_method,
+    required_property,
 )
 from .spec import EndpointSpec, FieldSpec, ModelSpec, ResourceSpec, SchemaSpec
 from .typemap import params_annotation, request_annotation, response_annotation
@@ -38,6 +39,7 @@ _FIELD_DEFAULTS: dict[str, Any] = {
     "decision": None, "derived": None, "default": None, "value": None, "values": (),
     "code": None, "item": None, "one_or_many": False, "model": None, "prefix": "",
     "min": None, "max": None, "min_length": None, "max_length": None, "pattern": None,
+    "country_field": None,
 }  # fmt: skip
 
 
@@ -79,6 +81,8 @@ def _describe(spec: FieldSpec, kind: str) -> str:
             notes.append(f"default `{spec.default}`")
         if spec.type == "code":
             notes.append(f"open code `{spec.code}`")
+        if spec.country_field:
+            notes.append(f"a national number of the country in `{spec.country_field}` if not BE")
         if spec.derived:
             notes.append(f"derived from the docs' {spec.derived}")
         if spec.decision:
@@ -222,15 +226,28 @@ class _ModelView:
                 dump_request_method(model),
             ]
         else:
+            properties: list[list[str]] = []
             for spec in model.fields:
-                self.body.append(f"{spec.name}: {response_annotation(spec)} | None = None")
+                ann = response_annotation(spec)
+                if spec.required:
+                    self.body.append(
+                        f"_{spec.name}: {ann} | None = attrs.field(default=None, alias={spec.name!r})"
+                    )
+                    properties.append(required_property(spec, ann))
+                else:
+                    self.body.append(f"{spec.name}: {ann} | None = None")
             self.body.append("extra: dict[str, Any] = attrs.field(factory=dict)")
             self.attributes.append(
                 "extra: Every field the server sent that the schema does not describe, and every "
                 "value that did not fit its field's type."
             )
             keys = list(dict.fromkeys(k for f in model.fields for k in (f.wire, *f.aliases)))
-            self.methods = [decode_method(model), dump_response_method(model), rename_method(model)]
+            self.methods = [
+                *properties,
+                decode_method(model),
+                dump_response_method(model),
+                rename_method(model),
+            ]
         self.keys = "frozenset({" + "".join(f"{k!r}, " for k in keys) + "})"
         fields = ", ".join(_field_meta(f) for f in model.fields)
         self.meta = (

@@ -13,6 +13,7 @@ from econtract_async import (
     BadRequestError,
     EcontractClient,
     ErrorBodyError,
+    MissingFieldError,
     NotFoundError,
     RateLimitError,
     RedactedRequest,
@@ -231,7 +232,9 @@ async def test_an_empty_success_body_is_an_empty_answer(
             router.route().respond(200, content=b"")
             lead = await ec.crm.leads.create_referral()
             products = await ec.products.list(cat="internet")
-    assert (lead.id, lead.extra, products) == (None, {}, [])
+    assert (getattr(lead, "id", None), lead.extra, products) == (None, {}, [])
+    with pytest.raises(MissingFieldError):
+        _ = lead.id
 
 
 class TestApiMessage:

@@ -18,7 +18,6 @@ async def main(ec: EcontractClient) -> None:
         email="jan.peeters@example.be",
         language="nl",
     )
-    assert created.id is not None
     client = await ec.crm.clients.get(created.id)
     print(f"client {client.id}: {client.first_name} {client.last_name}")
 

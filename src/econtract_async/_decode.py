@@ -14,15 +14,26 @@ describe. `ResponseDecodingError` is raised only for a body that is not JSON (`_
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
+from ._exceptions import MissingFieldError
 from ._vocabulary import Untyped
 
 if TYPE_CHECKING:
     from ._meta import EndpointMeta
     from ._model import ResponseModel
 
-__all__ = ["BODY_KEY", "Decoder", "extra", "mapping", "model", "models", "scalars", "untyped"]
+__all__ = [
+    "BODY_KEY",
+    "Decoder",
+    "extra",
+    "mapping",
+    "missing",
+    "model",
+    "models",
+    "scalars",
+    "untyped",
+]
 
 R = TypeVar("R", bound="ResponseModel")
 T = TypeVar("T")
@@ -37,6 +48,11 @@ def untyped(bad: list[str] | None, wire: str) -> list[str]:
         return [wire]
     bad.append(wire)
     return bad
+
+
+def missing(model: object, field: str) -> NoReturn:
+    """Raise `MissingFieldError`: `model`'s always-answered `field` was not in its answer."""
+    raise MissingFieldError(type(model).__name__, field)
 
 
 def extra(data: dict[str, Any], known: frozenset[str], bad: list[str] | None) -> dict[str, Any]:
@@ -60,7 +76,7 @@ def model(cls: type[R], value: Any) -> R:
 def models(cls: type[R], value: Any) -> list[R]:
     """A list of objects; one object stands for a one-element list, `{"0": ...}` for a list."""
     if type(value) is dict:
-        value = [value] if _is_one(cls, value) else list(value.values())
+        value = [value] if _is_one(value) else list(value.values())
     if type(value) is not list:
         raise Untyped
     decode = cls._econtract_decode
@@ -85,18 +101,35 @@ def mapping(cls: type[R], value: Any) -> dict[str, R]:
     }
 
 
-def scalars(decode: Callable[[Any], T], exact: type[Any], value: Any) -> list[T]:
-    """A list of scalars; one scalar stands for a one-element list, `{"0": ...}` for a list."""
+def scalars(decode: Callable[[Any], T | None], exact: type[Any] | None, value: Any) -> list[T]:
+    """A list of scalars; one scalar stands for a one-element list, `{"0": ...}` for a list.
+
+    `exact`: the type an item may already have to skip `decode` (None: decode every item). An
+    item that decodes to "not sent" is left out.
+    """
     if type(value) is dict:
         value = list(value.values())
     elif type(value) is not list:
         value = [value]
-    return [x if type(x) is exact else decode(x) for x in value if x is not None]
+    items = (x if type(x) is exact else decode(x) for x in value if x is not None)
+    return [x for x in items if x is not None]
 
 
-def _is_one(cls: type[Any], value: dict[str, Any]) -> bool:
-    """Whether a JSON object is one item of a list (it has a field of the item's model)."""
-    return bool(value) and not cls._econtract_keys.isdisjoint(value)
+def _is_one(value: dict[str, Any]) -> bool:
+    """Whether a JSON object answered for a list is one item of it, not PHP's index-keyed list.
+
+    PHP's `json_encode` writes a list whose keys are not 0, 1, 2, ... as an object keyed by the
+    indexes (`{"0": {...}, "3": {...}}`). An object is read as such a list only when it is
+    non-empty, every key is decimal digits and every value is an object or `null`; any other
+    non-empty object is one item, whether or not its model types a field (D-130). `{}` is read
+    as an empty list by the callers, never as an item.
+    """
+    if not value:
+        return False
+    for key, item in value.items():
+        if not (key.isascii() and key.isdigit()) or (item is not None and type(item) is not dict):
+            return True
+    return False
 
 
 def _whole(cls: type[R], body: Any) -> R:
@@ -147,7 +180,7 @@ def _many(cls: type[R], body: Any) -> list[R]:
             if item is not None
         ]
     if type(body) is dict:
-        if _is_one(cls, body):
+        if _is_one(body):
             return [cls._econtract_decode(body)]
         return [_whole(cls, item) for item in body.values() if item is not None]
     if body is None:

@@ -16,7 +16,8 @@ EcontractError
 │   ├── NotFoundError (404)
 │   ├── RateLimitError (429)             .retry_after (seconds or None)
 │   └── ServerError (5xx)
-└── ResponseDecodingError                a 2xx body that is not JSON (nor an API error text)
+├── ResponseDecodingError                a 2xx body that is not JSON (nor an API error text)
+└── MissingFieldError (also AttributeError) reading a field the API always answers, from an answer without it
 ```
 
 httpx and aiohttp exceptions are translated by the sender that uses them (`_transport`), and nowhere else. Every
@@ -43,6 +44,7 @@ __all__ = [
     "EcontractError",
     "ErrorBodyError",
     "FieldError",
+    "MissingFieldError",
     "NotFoundError",
     "RateLimitError",
     "RequestTimeoutError",
@@ -212,3 +214,20 @@ class ResponseDecodingError(EcontractError):
         self.request = request
         where = f" for {request}" if request is not None else ""
         super().__init__(f"{message}{where}")
+
+
+class MissingFieldError(EcontractError, AttributeError):
+    """A field the API always answers (a record's `id`) was not in this answer.
+
+    Raised when the field is read, not when the answer is decoded: the call succeeded, and what
+    the answer did hold is on the model, the rest in its `extra` (D-162). An `AttributeError`,
+    so `getattr(created, "id", None)` reads it without raising.
+    """
+
+    def __init__(self, model: str, field: str) -> None:
+        self.model = model
+        self.field = field
+        super().__init__(
+            f"the answer held no {field!r} for this {model} (the call itself succeeded;"
+            f" what the server sent is in the model's fields and `extra`)"
+        )

@@ -81,11 +81,24 @@ class FieldDef(Generic[M]):
     min_length: int | None = None
     max_length: int | None = None
     pattern: str | None = None
+    country_field: str | None = None
+    """The Python name of a `country` field of the same model whose value says which country's
+    national form this field's value may take (`cellphone_country` for `cellphone`, D-132)."""
 
     @property
     def is_constant(self) -> bool:
         """Whether the SDK always sends `value` and the caller never passes it."""
         return self.type == "constant"
+
+    @property
+    def constant_wire(self) -> str:
+        """The text a constant sends: `value` as written (`0`, `gas`), a boolean as `1` / `0`.
+
+        Text in this form (a CSV cell, a form field) stands for the constant as well as `value`.
+        """
+        if isinstance(self.value, bool):
+            return "1" if self.value else "0"
+        return str(self.value)
 
     @property
     def accepts_empty(self) -> bool:

@@ -189,6 +189,22 @@ class ResponseModel(Model):
         self._econtract_dump(wire, out)
         return out
 
+    def __repr__(self) -> str:
+        """The fields the answer held, by Python name, then `extra` if any (D-163).
+
+        A response model has dozens of optional fields and an answer fills a few: the `None`
+        ones are left out, so a log line shows what the server said.
+        """
+        parts = []
+        for field in type(self).__econtract__.fields:
+            value = getattr(self, f"_{field.name}" if field.required else field.name)
+            if value is not None:
+                parts.append(f"{field.name}={value!r}")
+        extra: dict[str, Any] = getattr(self, "extra", {})
+        if extra:
+            parts.append(f"extra={extra!r}")
+        return f"{type(self).__qualname__}({', '.join(parts)})"
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The model from `to_dict()` output, either form, or parsed `to_json()`.

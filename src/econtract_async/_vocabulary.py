@@ -10,7 +10,9 @@ Each entry of `VOCABULARY` says, for one schema type (`email`, `ean`, `identifie
 - `encode` (and `encode_inline`, the same rule as an expression codegen writes in place): the
   text sent on the wire;
 - `parse`: the sandbox's reading of the wire text, in the API's own words (`ValueError`);
-- `decode`: a JSON value of a response, leniently typed, or `Untyped`.
+- `decode`: a JSON value of a response, leniently typed, or `Untyped` (`None`: "not sent",
+  for the empty forms a server writes for a missing date); `response_exact` names the type a
+  JSON value already has when `decode` can be skipped (none: always decode).
 
 Codegen (`codegen/vocabulary.py`) loads this file by path at build time, to learn the types and
 the names it writes into the generated checks, coercers, encoders and decoders; the runtime
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 __all__ = [
+    "COUNTRY_CHECKS",
     "STRUCTURAL_TYPES",
     "VOCABULARY",
     "Invalid",
@@ -350,6 +353,51 @@ def parse_date(text: str) -> str | None:
         raise ValueError(msg) from None
 
 
+_ZERO_DATE = re.compile(r"0{4}-0{2}-0{2}([ T].*)?")
+"""MySQL's "no date" (`0000-00-00`, `0000-00-00 00:00:00`): read as not sent (D-161)."""
+
+
+def decode_date(value: Any) -> datetime.date | None:
+    """A date from `YYYY-MM-DD`, or the date part of a timestamp; empty or zero: not sent."""
+    if type(value) is datetime.datetime:
+        return value.date()
+    if type(value) is str:
+        text = value.strip()
+        if text == "" or _ZERO_DATE.fullmatch(text):
+            return None
+        if _DATE.fullmatch(text[:10]) and (len(text) == 10 or text[10] in " T"):
+            try:
+                return datetime.date.fromisoformat(text[:10])
+            except ValueError:
+                pass
+    raise Untyped
+
+
+def decode_datetime(value: Any) -> datetime.datetime | None:
+    """A timestamp from ISO 8601 text, as sent: naive without an offset, aware with one (D-161).
+
+    `YYYY-MM-DD HH:MM[:SS[.ffffff]]`, a `T` for the space, `Z` or `+01:00`; a bare date is its
+    midnight; a JSON number is a Unix time (UTC). Empty or zero: not sent.
+    """
+    if type(value) is datetime.date:
+        return datetime.datetime(value.year, value.month, value.day)
+    if type(value) is str:
+        text = value.strip()
+        if text == "" or _ZERO_DATE.fullmatch(text):
+            return None
+        if text.isascii() and _DATE.fullmatch(text[:10]) and (len(text) == 10 or text[10] in " T"):
+            try:
+                return datetime.datetime.fromisoformat(text)
+            except ValueError:
+                pass
+    if type(value) is int or type(value) is float:
+        try:
+            return datetime.datetime.fromtimestamp(value, datetime.UTC)
+        except (OverflowError, OSError, ValueError):
+            pass
+    raise Untyped
+
+
 def check_datetime(value: datetime.datetime) -> str | None:
     """A real date and time."""
     return None
@@ -423,6 +471,30 @@ def check_phone(value: str) -> str | None:
     return f"not a phone number (0xxxxxxxx, 04xxxxxxxx or +32xxxxxxxxx): {show(value)}"
 
 
+_PHONE_NATIONAL = re.compile(r"0[0-9]{6,14}")
+
+
+def check_phone_in(value: str, country: object) -> str | None:
+    """A phone number of the country its companion field names (`cellphone_country`, D-132).
+
+    `country` not given (None or `""`) or `BE` (any case): the Belgian rule of `check_phone`.
+    Any other country: the international form, or that country's national form, a `0` and 6 to
+    14 more digits (`01511234567` in Germany, `0612345678` in the Netherlands). Spaces, dots,
+    slashes, dashes and brackets are allowed; the value is never changed. A country that is no
+    two-letter code is the country field's own error, and this rule still reads it as foreign.
+    """
+    if country is None or country == "" or (isinstance(country, str) and country.upper() == "BE"):
+        return check_phone(value)
+    digits = _PHONE_SEPARATORS.sub("", value)
+    if _PHONE_NATIONAL.fullmatch(digits) or _PHONE_INTL.fullmatch(digits):
+        return None
+    name = country.upper() if isinstance(country, str) else show(country)
+    return (
+        f"not a phone number for {name} (national 0 and 6 to 14 digits, or +<country><number>): "
+        f"{show(value)}"
+    )
+
+
 def coerce_phone(value: Any) -> str:
     """Only text is a phone number (an int would lose the leading 0)."""
     _refuse("a phone number as text", value)
@@ -436,6 +508,18 @@ def check_language(value: str) -> str | None:
 def coerce_language(value: Any) -> str:
     """Only text is a language."""
     _refuse("'nl' or 'fr'", value)
+
+
+_LANGUAGE_TAG = re.compile(r"(nl|fr)([_-][a-z]{2})?")
+
+
+def decode_language(value: Any) -> str:
+    """`nl` or `fr`, in any case, also as a locale (`nl_BE`, `fr-BE`); else `Untyped` (D-161)."""
+    if type(value) is str:
+        match = _LANGUAGE_TAG.fullmatch(value.strip().lower())
+        if match is not None:
+            return match.group(1)
+    raise Untyped
 
 
 def parse_language(text: str) -> str:
@@ -672,6 +756,8 @@ class ScalarType:
     """Whether values are text (an explicit `""` is meaningful, surrogates are checked)."""
     empty: Any = ""
     """What the sandbox stores for an explicit empty value (`key=`)."""
+    response_exact: str | None = "str"
+    """The type (as generated code names it) of a JSON value `decode` may skip; None: never."""
 
 
 def _scalar(
@@ -688,6 +774,7 @@ def _scalar(
     parse: Callable[[str], Any] = parse_text,
     decode: Callable[[Any], Any] = decode_text,
     text: bool = True,
+    response_exact: str | None = "",
 ) -> ScalarType:
     return ScalarType(
         name=name,
@@ -703,6 +790,7 @@ def _scalar(
         encode_inline=encode_inline,
         text=text,
         empty="" if text else None,
+        response_exact=response if response_exact == "" else response_exact,
     )
 
 
@@ -774,7 +862,7 @@ VOCABULARY: dict[str, ScalarType] = {
         _scalar(
             "date",
             "datetime.date",
-            "str",
+            "datetime.date",
             (datetime.date,),
             check_date,
             coerce_date,
@@ -782,12 +870,13 @@ VOCABULARY: dict[str, ScalarType] = {
             encode=encode_date,
             encode_inline="{v}.isoformat()",
             parse=parse_date,
+            decode=decode_date,
             **_NUMERIC,
         ),
         _scalar(
             "datetime",
             "datetime.datetime",
-            "str",
+            "datetime.datetime",
             (datetime.datetime,),
             check_datetime,
             coerce_datetime,
@@ -795,6 +884,7 @@ VOCABULARY: dict[str, ScalarType] = {
             encode=encode_datetime,
             encode_inline=None,
             parse=parse_datetime,
+            decode=decode_datetime,
             **_NUMERIC,
         ),
         _scalar(
@@ -804,12 +894,14 @@ VOCABULARY: dict[str, ScalarType] = {
         _scalar(
             "language",
             'Literal["nl", "fr"]',
-            "str",
+            'Literal["nl", "fr"]',
             (str,),
             check_language,
             coerce_language,
             "as is",
             parse=parse_language,
+            decode=decode_language,
+            response_exact=None,
         ),
         _scalar("country", "str", "str", (str,), check_country, coerce_country, "as is"),
         _scalar("ean", "str", "str", (str,), check_ean, coerce_ean, "as is"),
@@ -844,6 +936,11 @@ VOCABULARY: dict[str, ScalarType] = {
     )
 }
 """Every scalar type of the schema, by name."""
+
+COUNTRY_CHECKS: dict[str, Callable[[Any, Any], str | None]] = {"phone": check_phone_in}
+"""Types whose check may read a sibling `country` field (`country_field` in the schema, D-132):
+the type's check given the value and that field's value. The generated checks and the sandbox
+call these, so the rule exists once."""
 
 STRUCTURAL_TYPES: dict[str, str] = {
     "list": "a list of `item` (a scalar type) or, in responses, of `model`",

@@ -96,6 +96,31 @@ def bad_placeholder(doc: dict[str, Any]) -> None:
     doc["endpoints"]["get"]["path"] = "/api/things/{thing_id}"
 
 
+def _phones(doc: dict[str, Any], model: str, country_field: str, *, phone: str = "phone") -> None:
+    """A request model with a field naming `country_field` as its country (D-132)."""
+    doc["models"][model] = {
+        "kind": "request",
+        "description": "Phones.",
+        "fields": [
+            {"wire": "nr", "label": "Nr", "type": phone, "country_field": country_field, "description": "A number"},
+            {"wire": "nr_label", "label": "Label", "type": "string", "description": "Text"},
+            {"wire": "nr_country", "label": "Country", "type": "country", "description": "Country"},
+        ],
+    }  # fmt: skip
+
+
+def country_field_missing(doc: dict[str, Any]) -> None:
+    _phones(doc, "PhoneMissing", "nr_land")
+
+
+def country_field_not_a_country(doc: dict[str, Any]) -> None:
+    _phones(doc, "PhoneString", "nr_label")
+
+
+def country_field_not_on_a_phone(doc: dict[str, Any]) -> None:
+    _phones(doc, "PhoneEmail", "nr_country", phone="email")
+
+
 CASES: list[tuple[Mutation, str, str]] = [
     (unknown_key, "models.NewThing.fields[0].requird", "unknown key (did you mean 'required'?)"),
     (
@@ -109,6 +134,21 @@ CASES: list[tuple[Mutation, str, str]] = [
     (unknown_code, "models.NewThing.fields[1].code", "unknown code 'colour'"),
     (include_cycle, "models.Group", "include cycle"),
     (bad_placeholder, "endpoints.get.path_params", "must describe the placeholders ['thing_id']"),
+    (
+        country_field_missing,
+        "models.PhoneMissing.fields[0].country_field",
+        "'nr_land' must be a field of type country of PhoneMissing: PhoneMissing has no such field",
+    ),
+    (
+        country_field_not_a_country,
+        "models.PhoneString.fields[0].country_field",
+        "'nr_label' must be a field of type country of PhoneString: PhoneString is a string",
+    ),
+    (
+        country_field_not_on_a_phone,
+        "models.PhoneEmail.fields[0].country_field",
+        "only a field of type phone reads a country field, not one of type email",
+    ),
 ]
 
 
@@ -130,6 +170,31 @@ def problems_of(schema: Path) -> list[tuple[str, str, str]]:
     with pytest.raises(SchemaError) as caught:
         load_schema(schema)
     return [(p.file, p.key_path, p.message) for p in caught.value.problems]
+
+
+def test_a_phone_naming_its_country_field_loads(tmp_path: Path) -> None:
+    """`country_field` naming a country field of the same model, own or included, is carried."""
+
+    def valid(doc: dict[str, Any]) -> None:
+        _phones(doc, "Phones", "nr_country")
+        doc["models"]["Phones"]["kind"] = "group"
+        doc["models"]["MorePhones"] = {
+            "kind": "request",
+            "description": "Phones, and one more reading the included country.",
+            "include": ["Phones"],
+            "fields": [
+                {"wire": "fax", "label": "Fax", "type": "phone", "country_field": "nr_country", "description": "Fax"},
+            ],
+        }  # fmt: skip
+
+    spec = load_schema(write_schema(tmp_path, valid))
+    fields = spec.model("MorePhones").fields
+    assert [(f.name, f.country_field) for f in fields] == [
+        ("nr", "nr_country"),
+        ("nr_label", None),
+        ("nr_country", None),
+        ("fax", "nr_country"),
+    ]
 
 
 def test_the_unbroken_fixture_loads(tmp_path: Path) -> None:

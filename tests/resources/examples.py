@@ -95,7 +95,16 @@ def pairs_to_mapping(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     return out
 
 
-_VALUES: dict[str, Any] = {"integer": 7, "code": 7, "number": 80.5, "boolean": True}
+_VALUES: dict[str, Any] = {
+    "integer": 7,
+    "code": 7,
+    "number": 80.5,
+    "boolean": True,
+    "date": "1956-12-25",
+    "datetime": "2019-01-02T10:11:12",
+    "language": "nl",
+}
+"""Wire values that decode and serialize back to themselves (dates and times as ISO 8601)."""
 
 
 def wire_value(field: FieldMeta, depth: int = 0) -> Any:

@@ -13,7 +13,14 @@ import respx
 
 from econtract_async import EcontractClient, RequestOptions, ValidationError, product_signature
 from econtract_async._generated import ENDPOINTS
-from econtract_async.crm import Address, Client, CreatedLead, Order, Recommendation
+from econtract_async.crm import (
+    Address,
+    Client,
+    CreatedLead,
+    Order,
+    Recommendation,
+    RenewalQuery,
+)
 from econtract_async.product import (
     GridOperator,
     PostcodeAvailability,
@@ -259,6 +266,48 @@ async def test_update_client_sends_only_the_given_fields(
     names = [name for name, _ in sent(route.calls.last.request)]
     assert names == ["last_name", "crm_api_id", "crm_api_key"]
     assert client.id == 63
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda ec: ec.crm.recommendations.renewal(5),
+        lambda ec: ec.crm.recommendations.renewal(5, RenewalQuery()),
+        lambda ec: ec.crm.recommendations.renewal(5, {"comparison_id": "0"}),
+        lambda ec: ec.crm.recommendations.renewal(5, comparison_id=0),
+    ],
+    ids=["nothing", "model", "mapping-text", "keyword"],
+)
+async def test_renewal_always_sends_comparison_id_0(
+    call: Call, make_client: Callable[..., EcontractClient]
+) -> None:
+    """D-131: `comparison_id=0` is a constant, sent once before the credentials however the
+    call is written; 0 (or its text) may be given, it changes nothing."""
+    async with make_client() as ec:
+        with respx.mock() as router:
+            route = router.route().mock(return_value=httpx.Response(200, json={}))
+            await call(ec)
+
+    assert sent(route.calls.last.request) == [("comparison_id", "0"), *CRM_CREDENTIALS]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("given", [7, "7", -1], ids=["int", "text", "negative"])
+async def test_renewal_refuses_another_comparison_id(
+    given: object, make_client: Callable[..., EcontractClient]
+) -> None:
+    """The official client sends no other value, so neither may a caller: refused, nothing sent."""
+    async with make_client() as ec:
+        with respx.mock(assert_all_called=False) as router:
+            route = router.route().mock(return_value=httpx.Response(200, json={}))
+            with pytest.raises(ValidationError) as caught:
+                await ec.crm.recommendations.renewal(5, {"comparison_id": given})
+
+    assert route.call_count == 0
+    assert [(e.wire, e.message) for e in caught.value.errors] == [
+        ("comparison_id", f"always 0 for RenewalQuery, got {given!r}")
+    ]
 
 
 @pytest.mark.asyncio

@@ -6,19 +6,18 @@ each case is an answer (status and body) and what the caller must get: the typed
 `shared/reference/wire-protocol.md`, "Responses" (D-100..D-105).
 
 `field-level/` holds the cases that belong to the generated decoders (ids, numbers and booleans
-as text, `null` for a nested object, D-052). `pending/` holds cases the decoder does not pass
-yet: one object answered for a list whose model types no field (`_decode._is_one` reads it as
-PHP's `{"0": ...}`); add `"pending"` to `FIXTURE_SETS` once it does.
+as text, `null` for a nested object, D-052). A new set of cases is a directory of `FIXTURES`
+named in `FIXTURE_SETS`; every set runs.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import attrs
 import httpx
 import pytest
 import respx
@@ -71,25 +70,31 @@ def attribute(model: Any, path: str) -> Any:
 def check_model(model: Any, expected: dict[str, Any], cls: type[Any]) -> None:
     assert type(model) is cls
     for path, value in expected.get("attrs", {}).items():
-        assert attribute(model, path) == value, path
+        actual = attribute(model, path)
+        if isinstance(actual, datetime.date):  # fixtures are JSON: dates as ISO 8601 text
+            actual = actual.isoformat()
+        assert actual == value, path
     if "extra" in expected:
         assert model.extra == expected["extra"]
     else:
         assert model.extra == {}
-    untouched = (
-        {f.name for f in attrs.fields(cls)}
-        - {"extra"}
-        - {p.split(".")[0] for p in expected.get("attrs", {})}
-    )
+    untouched = {f.name for f in cls.__econtract__.fields} - {
+        p.split(".")[0] for p in expected.get("attrs", {})
+    }
     for name in untouched:
-        assert getattr(model, name) is None, name
+        assert getattr(model, name, None) is None, name
 
 
 def test_every_endpoint_has_a_fixture_file() -> None:
     """One file per endpoint, named by its key."""
     assert {p.stem for p in (FIXTURES / "shapes").glob("*.json")} == set(BY_KEY)
-    for extra_set in ("field-level", "pending"):
+    for extra_set in FIXTURE_SETS:
         assert {p.stem for p in (FIXTURES / extra_set).glob("*.json")} <= set(BY_KEY)
+
+
+def test_every_fixture_set_runs() -> None:
+    """No directory of cases is left out of the run (no `pending/` that silently never runs)."""
+    assert {p.name for p in FIXTURES.iterdir() if p.is_dir()} == set(FIXTURE_SETS)
 
 
 @pytest.mark.asyncio

@@ -6,7 +6,7 @@ The file name does not start with `test_`, so pytest does not collect it.
 from __future__ import annotations
 
 import datetime
-from typing import Any, assert_type
+from typing import Any, Literal, assert_type
 
 import econtract_async.crm
 import econtract_async.product
@@ -125,8 +125,22 @@ async def crm_calls(ec: EcontractClient) -> None:
     assert_type(await ec.crm.orders.latest(limit=5), list[LatestOrder])
     lead = await ec.crm.leads.create_call_me_back(first_name="Jan", phone="0471234567")
     assert_type(lead, CreatedLead)
-    assert_type(lead.id, int | None)
-    assert_type(await ec.crm.clients.get(63, options=RequestOptions(max_retries=0)), Client)
+    assert_type(lead.id, int)
+    assert_type(lead.call_at, datetime.datetime | None)
+    client = await ec.crm.clients.get(63, options=RequestOptions(max_retries=0))
+    assert_type(client, Client)
+    assert_type(client.id, int)
+    assert_type(client.birthdate, datetime.date | None)
+    assert_type(client.created_at, datetime.datetime | None)
+    assert_type(client.language, Literal["nl", "fr"] | None)
+    assert_type(client.gender, int | None)
+    assert_type(client.idnr, str | None)
+    assert_type(by_keywords.id, int)
+    assert_type(by_keywords.ean, str | None)
+    assert_type(by_keywords.mru_nr, str | None)
+    assert_type(by_keywords.has_solar_panels, bool | None)
+    assert_type(by_keywords.wishdate, datetime.date | None)
+    assert_type(by_keywords.client_id, int | None)
 
 
 async def product_calls(ec: EcontractClient) -> None:

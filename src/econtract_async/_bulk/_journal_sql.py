@@ -235,9 +235,9 @@ class Store:
             self._db = sqlite3.connect(
                 Path(target), isolation_level=None, check_same_thread=False, timeout=60
             )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
             self._db.execute("PRAGMA busy_timeout=60000")
+            _switch_to_wal(self._db)
+            self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
 
     async def call(self, function: Callable[..., T], *args: Any) -> T:
         """Run `function(*args)` in a worker thread; calls on one store never overlap."""
@@ -726,3 +726,23 @@ class Store:
 def label_json(fields: dict[str, str]) -> str:
     """A row's label as stored: compact JSON of the fields a person looks a row up by."""
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":")) if fields else ""
+
+
+def _switch_to_wal(db: sqlite3.Connection, patience: float = 60.0) -> None:
+    """Put the journal file in WAL mode, waiting while another worker holds it.
+
+    Switching the mode needs the file to itself, and SQLite answers "database is locked" at
+    once, without its busy handler, when a second worker opens a new journal at the same
+    moment (seen with two Dask workers). WAL is a property of the file: once one worker has
+    switched it, the others find it so.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+        else:
+            return

@@ -97,7 +97,8 @@ async def send_lead(
         created = await leads.create_call_me_back(lead, options=options)
     else:
         created = await leads.create(lead, options=options)
-    return created.id
+    created_id: int | None = getattr(created, "id", None)  # no id answered: stored, id unknown
+    return created_id
 
 
 def bulk_create_leads(

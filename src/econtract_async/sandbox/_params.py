@@ -3,9 +3,10 @@
 Decoding follows PHP's `$_GET` / `$_POST`: `name[0]=a&name[1]=b` and `name[]=a` are lists, a
 repeated plain key keeps its last value. Checks come from the endpoint's request model
 (`_meta.flatten`): required parameters, explicit empties, bounds and enum values; each type is
-read by its `parse` rule in the vocabulary (`_vocabulary`). Problems are reported in the API's
-own words (`Api error : Not all required parameters are set : Parameter cat is
-required`).
+read by its `parse` rule in the vocabulary (`_vocabulary`), and a phone number by the SDK's own
+rule, with the country its companion field sent (`COUNTRY_CHECKS`, D-132). Problems are
+reported in the API's own words (`Api error : Not all required parameters are set : Parameter
+cat is required`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from urllib.parse import parse_qsl
 import attrs
 
 from .._meta import FieldMeta, WireField, flatten
-from .._vocabulary import VOCABULARY
+from .._vocabulary import COUNTRY_CHECKS, VOCABULARY
 
 __all__ = ["ApiProblem", "Parsed", "RawParams", "check", "choose_model", "convert", "decode"]
 
@@ -132,13 +133,39 @@ class Parsed:
     """Values by nested model path (`""` for top-level fields, `client`, `address`, ...)."""
 
 
+def _country_check(
+    field: FieldMeta,
+    value: Any,
+    wire_field: WireField,
+    raw: RawParams,
+    by_path: dict[str, WireField],
+) -> None:
+    """The SDK's own rule for a phone number, with the country its companion field sent (D-132).
+
+    Raises:
+        ValueError: with the rule's words.
+    """
+    country: RawValue | None = None
+    if field.country_field is not None:
+        group = wire_field.path.rpartition(".")[0]
+        companion = by_path.get(f"{group}.{field.country_field}" if group else field.country_field)
+        found = None if companion is None else _lookup(raw, companion)
+        country = None if found is None else found[1]
+    problem = COUNTRY_CHECKS[field.type](value, country)
+    if problem is not None:
+        msg = f"is invalid: {problem}"
+        raise ValueError(msg)
+
+
 def check(model: type[Any], raw: RawParams) -> Parsed:
     """Check `raw` against a request model, collecting every problem into one `ApiProblem`."""
     missing: list[str] = []
     invalid: list[str] = []
     values: dict[str, Any] = {}
     groups: dict[str, dict[str, Any]] = {}
-    for wire_field in flatten(model.__econtract__):
+    wire_fields = flatten(model.__econtract__)
+    by_path = {wire_field.path: wire_field for wire_field in wire_fields}
+    for wire_field in wire_fields:
         field = wire_field.field
         found = _lookup(raw, wire_field)
         if found is None or found[1] in ("", []):
@@ -159,12 +186,14 @@ def check(model: type[Any], raw: RawParams) -> Parsed:
                     msg = "must be a single value"
                     raise ValueError(msg)
                 elif field.is_constant:
-                    if text != str(field.value):
+                    if text != field.constant_wire:
                         msg = f"must be {field.value}"
                         raise ValueError(msg)
                     value = field.value
                 else:
                     value = _convert_any(field, text)
+                    if field.type in COUNTRY_CHECKS:
+                        _country_check(field, value, wire_field, raw, by_path)
             except ValueError as exc:
                 invalid.append(f"Parameter {wire_field.wire} {exc}")
                 continue
@@ -200,7 +229,7 @@ def choose_model(models: Sequence[type[Any]], raw: RawParams) -> type[Any]:
         sent = None if found is None or isinstance(found[1], list) else found[1]
         for model in models:
             constant = _constants(model).get(key)
-            if constant is not None and sent == str(constant.field.value):
+            if constant is not None and sent == constant.field.constant_wire:
                 return model
         for model in models:
             if key not in _constants(model) and any(
@@ -211,7 +240,7 @@ def choose_model(models: Sequence[type[Any]], raw: RawParams) -> type[Any]:
             msg = f"Api error : Not all required parameters are set : Parameter {key} is required"
             raise ApiProblem(400, msg)
         allowed = ", ".join(
-            sorted(str(w.field.value) for m in models for w in _constants(m).values())
+            sorted(w.field.constant_wire for m in models for w in _constants(m).values())
         )
         msg = f"Api error : Invalid parameters : Parameter {key} must be one of {allowed}"
         raise ApiProblem(400, msg)
