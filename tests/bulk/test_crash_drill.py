@@ -76,7 +76,7 @@ def worker(source: Path, journal: str, name: str, env: dict[str, str]) -> subpro
         "--chunk-size",
         "20",
         "--report",
-        f"{name}.report.csv",
+        str(source.parent / f"{name}.report.csv"),
     ]
     return subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import httpx
 import pytest
 
@@ -24,7 +26,7 @@ async def test_a_change_moves_last_updated_for_its_type_only(
     assert moved != internet
     served = sandbox.catalogue.last_updated(cat="internet")  # the real answer is its date (D-105)
     assert served["last_update_timestamp"] == change.last_update
-    assert moved.last_updated == served["last_update"]
+    assert moved.last_updated == datetime.datetime.fromisoformat(served["last_update"])
     assert await ec.product.products.last_updated(cat="gas") == gas
     (old,) = [p for p in before if p.product_id == change.product_ids[0]]
     (new,) = [p for p in after if p.product_id == change.product_ids[0]]

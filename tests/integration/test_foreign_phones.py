@@ -7,24 +7,14 @@ SDK refuses are sent here with `unverified()` to see the sandbox refuse them too
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
+from resources.wire import GERMAN_LEAD
 
 from econtract_async import BadRequestError, EcontractClient, ValidationError, unverified
 from econtract_async.crm import CreatedLead, Lead, NewClient
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.integration]
 
-LEAD: dict[str, Any] = {
-    "lead_type": "energy",
-    "gender": 1,
-    "segment": 1,
-    "first_name": "Anna",
-    "last_name": "Schmidt",
-    "email": "anna@example.de",
-    "language": "nl",
-}
 CASES = [
     ("01511234567", "DE"),
     ("01511234567", "de"),
@@ -43,7 +33,7 @@ CASES = [
 
 def sdk_accepts(number: str, country: str | None) -> bool:
     try:
-        Lead(**LEAD, cellphone=number, cellphone_country=country)
+        Lead(**GERMAN_LEAD, cellphone=number, cellphone_country=country)
     except ValidationError:
         return False
     return True
@@ -53,7 +43,9 @@ async def test_a_german_national_number_with_its_country_creates_a_lead(
     ec: EcontractClient,
 ) -> None:
     """The issue's case: `01511234567` with `cellphone_country=DE`, accepted end to end."""
-    created = await ec.crm.leads.create(**LEAD, cellphone="01511234567", cellphone_country="DE")
+    created = await ec.crm.leads.create(
+        **GERMAN_LEAD, cellphone="01511234567", cellphone_country="DE"
+    )
     assert type(created) is CreatedLead
     assert created.id is not None
 
@@ -63,7 +55,7 @@ async def test_the_sandbox_accepts_exactly_what_the_sdk_accepts(
     number: str, country: str | None, ec: EcontractClient
 ) -> None:
     """Same numbers on both sides: what the SDK refuses, the sandbox refuses, naming the field."""
-    lead = Lead(**LEAD, cellphone=unverified(number), cellphone_country=country)
+    lead = Lead(**GERMAN_LEAD, cellphone=unverified(number), cellphone_country=country)
     if sdk_accepts(number, country):
         assert (await ec.crm.leads.create(lead)).id is not None
         return

@@ -63,6 +63,9 @@ async def clients_create_and_get(ec: EcontractClient, live: LiveSandbox) -> None
         datetime.date(1956, 12, 25),
     )
     assert (fetched.language, fetched.gender) == ("nl", fields["gender"])
+    assert isinstance(fetched.created_at, datetime.datetime)  # the sandbox's `Y-m-d H:i:s`
+    assert fetched.updated_at is not None
+    assert fetched.updated_at >= fetched.created_at
 
 
 @scenario("crm.clients.update")

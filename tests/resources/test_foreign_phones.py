@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -25,15 +24,8 @@ from econtract_async._generated import MODELS
 from econtract_async._vocabulary import check_phone, check_phone_in
 from econtract_async.crm import Lead, LeadFields, ThirdPartyLead
 
-LEAD: dict[str, Any] = {
-    "lead_type": "energy",
-    "gender": 1,
-    "segment": 1,
-    "first_name": "Anna",
-    "last_name": "Schmidt",
-    "email": "anna@example.de",
-    "language": "nl",
-}
+from .wire import GERMAN_LEAD, sent
+
 MODELS_WITH_PHONES = [Lead, ThirdPartyLead, LeadFields]
 """Every model with a country-paired phone field (checked below against the schema)."""
 
@@ -50,7 +42,7 @@ SAME_SHAPE = [("NL", "06 12345678"), ("FR", "06 12 34 56 78"), ("FR", "01.23.45.
 
 
 def lead_fields(cls: type[Any], **fields: Any) -> dict[str, Any]:
-    base = dict(LEAD)
+    base = dict(GERMAN_LEAD)
     if cls is not Lead:
         del base["lead_type"]
     return {**base, **fields}
@@ -190,22 +182,6 @@ class TestEveryPath:
         assert lead.cellphone == "01511234567"
 
 
-def sent(
-    make_client: Callable[..., EcontractClient], call: Callable[[EcontractClient], Any]
-) -> list[tuple[str, str]]:
-    """The form pairs of the one request `call` makes."""
-
-    async def run() -> list[tuple[str, str]]:
-        async with make_client() as ec:
-            with respx.mock() as router:
-                route = router.route().mock(return_value=httpx.Response(200, json={"id": 1}))
-                await call(ec)
-                assert route.call_count == 1
-                return parse_qsl(route.calls[0].request.content.decode(), keep_blank_values=True)
-
-    return asyncio.run(run())
-
-
 class TestOnTheWire:
     @pytest.mark.parametrize(("country", "number"), FOREIGN + SAME_SHAPE)
     def test_keyword_arguments_send_the_number_exactly_as_written(
@@ -215,7 +191,7 @@ class TestOnTheWire:
         pairs = sent(
             make_client,
             lambda ec: ec.crm.leads.create(
-                **LEAD,
+                **GERMAN_LEAD,
                 cellphone=number,
                 cellphone_country=country,
                 landline=number,
@@ -236,7 +212,7 @@ class TestOnTheWire:
                 with respx.mock(assert_all_called=False) as router:
                     route = router.route().mock(return_value=httpx.Response(200, json={"id": 1}))
                     with pytest.raises(ValidationError) as caught:
-                        await ec.crm.leads.create(**LEAD, cellphone="01511234567")
+                        await ec.crm.leads.create(**GERMAN_LEAD, cellphone="01511234567")
                     assert route.call_count == 0
                     return caught.value
 
@@ -261,7 +237,7 @@ def test_any_national_number_of_a_foreign_country_is_accepted_and_kept(
 ) -> None:
     """For any country but BE, any `0` + 6..14 digits (separators anywhere) is accepted and the
     model keeps and sends it character for character."""
-    lead = Lead(**LEAD, cellphone=number, cellphone_country=country)
+    lead = Lead(**GERMAN_LEAD, cellphone=number, cellphone_country=country)
     assert lead.cellphone == number
     assert ("cellphone", number) in lead.to_wire()
     assert (check_phone(number) is None) == (check_phone_in(number, "BE") is None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -15,6 +14,8 @@ from hypothesis import strategies as st
 
 from econtract_async import EcontractClient, ValidationError
 from econtract_async.crm import AddressFields, ClientFields, GasDetails
+
+from .wire import sent
 
 CLIENT = {
     "gender": 1,
@@ -42,22 +43,6 @@ ADDRESS = {
     "city": "Gent",
     "country": "BE",
 }
-
-
-def sent(
-    make_client: Callable[..., EcontractClient], call: Callable[[EcontractClient], Any]
-) -> list[tuple[str, str]]:
-    """The form pairs of the one request `call` makes, credentials included."""
-
-    async def run() -> list[tuple[str, str]]:
-        async with make_client() as ec:
-            with respx.mock() as router:
-                route = router.route().mock(return_value=httpx.Response(200, json={"id": 1}))
-                await call(ec)
-                assert route.call_count == 1
-                return parse_qsl(route.calls[0].request.content.decode(), keep_blank_values=True)
-
-    return asyncio.run(run())
 
 
 class TestIdentifiers:
