@@ -1,5 +1,6 @@
 # One target per job. Every target creates the virtualenv and installs the project first
-# (editable: the build hook generates src/econtract_async/_generated/ from schema/).
+# (editable: the build hook generates src/econtract_async/crm.py, product.py and _generated/
+# from schema/).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -26,12 +27,12 @@ check: install  ## format, lint, strict typing, and generated code up to date
 	$(PY) -m mypy --strict src codegen tests/typing docs/_hooks docs/examples
 	$(PY) -m codegen --check
 
-regen: install  ## regenerate src/econtract_async/_generated/ from schema/
+regen: install  ## regenerate src/econtract_async/crm.py, product.py and _generated/ from schema/
 	$(PY) -m codegen
 
 GOLDEN := tests/codegen/golden
 regen-golden: install  ## rewrite the golden test's expected module from its fixture schema (review the diff)
-	$(PY) -m codegen --schema $(GOLDEN)/schema --emit crm/golden.py > $(GOLDEN)/golden.py.expected
+	$(PY) -m codegen --schema $(GOLDEN)/schema --emit crm.py > $(GOLDEN)/golden.py.expected
 
 demo: install  ## the main job: bulk-import examples/leads.csv into the embedded sandbox, then resume
 	$(PY) examples/demo.py
@@ -46,4 +47,5 @@ bench-smoke: install  ## every benchmark at tiny sizes, as the test suite runs t
 	$(PY) -m bench --smoke --out "$${TMPDIR:-/tmp}/benchmarks-smoke.md"
 
 clean:
-	rm -rf $(VENV) site src/econtract_async/_generated .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) site src/econtract_async/_generated src/econtract_async/crm.py \
+		src/econtract_async/product.py .mypy_cache .ruff_cache .pytest_cache

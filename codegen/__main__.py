@@ -1,4 +1,4 @@
-"""`python -m codegen`: regenerate, or check, `src/econtract_async/_generated/`."""
+"""`python -m codegen`: regenerate, or check, the generated modules of `src/econtract_async/`."""
 
 from __future__ import annotations
 

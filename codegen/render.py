@@ -1,4 +1,5 @@
-"""`SchemaSpec` -> Python source of the `_generated` package: sorted, stable, no timestamps."""
+"""`SchemaSpec` -> Python source of the public API modules and the `_generated` package: sorted,
+stable, no timestamps."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from .spec import EndpointSpec, FieldSpec, ModelSpec, ResourceSpec, SchemaSpec
 from .typemap import params_annotation, request_annotation, response_annotation
 from .vocabulary import meta
 
-__all__ = ["render_package"]
+__all__ = ["API_MODULES", "render_package"]
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -265,7 +266,7 @@ class _EndpointView:
         keyword_models: set[str],
     ) -> None:
         self.name = endpoint.name
-        self.const = f"{resource.resource.upper()}_{endpoint.name.upper()}"
+        self.const = f"_{resource.resource.upper()}_{endpoint.name.upper()}"
         args = [f"{p.name}: {request_annotation(p)}" for p in endpoint.path_params]
         self.path_args = "(" + "".join(f"{p.name}, " for p in endpoint.path_params) + ")"
         self.data = "None"
@@ -338,13 +339,12 @@ class _EndpointView:
         )
 
 
-def _module_path(resource: ResourceSpec) -> str:
-    return f"{resource.api}.{resource.resource}"
+API_MODULES = ("crm", "product")
+"""The public module of each API (`econtract_async.crm`, `econtract_async.product`): codegen
+writes every model and resource class of the API there, so type checkers, reprs and tracebacks
+name them by their public home (D-140)."""
 
-
-def _alias(resource: ResourceSpec) -> str:
-    """A module alias unique across APIs: both have a `suppliers` resource."""
-    return f"_{resource.api}_{resource.resource}"
+_NAMESPACES = {"crm": "CrmNamespace", "product": "ProductNamespace"}
 
 
 def _class_name(resource: ResourceSpec) -> str:
@@ -356,8 +356,11 @@ def _class_name(resource: ResourceSpec) -> str:
     )
 
 
-def _imports(schema: SchemaSpec, resource: ResourceSpec, models: list[ModelSpec]) -> list[str]:
-    """Only the hand-written runtime base and other generated modules: generated code is a leaf."""
+def _imports(schema: SchemaSpec, api: str, resources: list[ResourceSpec]) -> list[str]:
+    """Only the hand-written runtime base (and another API's module): generated code is a leaf.
+
+    One set for the whole module; ruff drops the names the module does not use.
+    """
     lines = [
         "import builtins",
         "import datetime",
@@ -368,34 +371,37 @@ def _imports(schema: SchemaSpec, resource: ResourceSpec, models: list[ModelSpec]
         "from typing import Any, ClassVar, Literal, Required, Self, TypedDict, Unpack, overload"
     )
     lines += ["", "import attrs", ""]
-    lines.append("from ... import _checks as _c")
-    lines.append("from ... import _decode as _d")
-    lines.append("from ... import _vocabulary as _v")
-    lines.append("from ..._exceptions import FieldError")
-    lines.append("from ..._meta import EndpointMeta, FieldMeta, ModelMeta")
-    lines.append("from ..._model import Flat, RequestModel, ResponseModel, unknown_keys")
-    lines.append("from ..._options import RequestOptions")
-    lines.append("from ..._resource import Resource")
-    if resource.base:
-        lines.append(f"from ..._resource_bases import {resource.base}")
-    lines.append("from ..._validation import Unverified")
-    local = {m.name for m in resource.models}
+    lines.append("from . import _checks as _c")
+    lines.append("from . import _decode as _d")
+    lines.append("from . import _vocabulary as _v")
+    lines.append("from ._exceptions import FieldError")
+    lines.append("from ._meta import EndpointMeta, FieldMeta, ModelMeta")
+    lines.append("from ._model import Flat, RequestModel, ResponseModel, unknown_keys")
+    lines.append("from ._options import RequestOptions")
+    lines.append("from ._resource import Resource")
+    bases = sorted({r.base for r in resources if r.base})
+    if bases:
+        lines.append(f"from ._resource_bases import {', '.join(bases)}")
+    lines.append("from ._validation import Unverified")
     external: dict[str, set[str]] = {}
     names: set[str] = set()
-    for model in models:
-        for f in model.fields:
-            if f.model:
-                names.add(f.model)
-                if f.type == "model" and model.kind != "response":
-                    names.add(f"{f.model}Params")
-    for endpoint in resource.endpoints:
-        names.update(endpoint.request)
-        if endpoint.response:
-            names.add(endpoint.response)
-    local |= {f"{m.name}Params" for m in resource.models}
-    for name in sorted(names - local):
+    for resource in resources:
+        for model in resource.models:
+            if model.status != "available":
+                continue
+            for f in model.fields:
+                if f.model:
+                    names.add(f.model)
+                    if f.type == "model" and model.kind != "response":
+                        names.add(f"{f.model}Params")
+        for endpoint in resource.endpoints:
+            names.update(endpoint.request)
+            if endpoint.response:
+                names.add(endpoint.response)
+    for name in sorted(names):
         home = schema.home(name.removesuffix("Params") if name.endswith("Params") else name)
-        external.setdefault(f"..{_module_path(home)}", set()).add(name)
+        if home.api != api:
+            external.setdefault(f".{home.api}", set()).add(name)
     for module in sorted(external):
         lines.append(f"from {module} import {', '.join(sorted(external[module]))}")
     return lines
@@ -423,93 +429,69 @@ def _public_names(resource: ResourceSpec) -> list[str]:
     )
 
 
-def render_module(schema: SchemaSpec, resource: ResourceSpec) -> str:
-    """The source of one resource module."""
-    models = [m for m in resource.models if m.status == "available"]
-    patterns: list[str] = []
-    model_views = [_ModelView(schema, m, resource.file, patterns) for m in models]
-    keyword_models = _keyword_models(resource)
-    for view in model_views:
-        view.has_keywords = view.name in keyword_models
-    endpoint_views = [
-        _EndpointView(schema, resource, e, keyword_models) for e in resource.endpoints
-    ]
-    all_names = _public_names(resource)
-    namespace = (
-        f"ec.crm.{resource.resource}"
-        if resource.api == "crm"
-        else f"ec.product.{resource.resource}"
+def _comment(text: str) -> list[str]:
+    return textwrap.wrap(
+        text,
+        width=98,
+        initial_indent="# ",
+        subsequent_indent="# ",
+        break_long_words=False,
+        break_on_hyphens=False,
     )
-    bases = resource.base or "Resource"
+
+
+class _ResourceView:
+    """One schema file's part of its API module: its models, then its resource class."""
+
+    def __init__(self, schema: SchemaSpec, resource: ResourceSpec, patterns: list[str]) -> None:
+        models = [m for m in resource.models if m.status == "available"]
+        self.resource = resource
+        self.models = [_ModelView(schema, m, resource.file, patterns) for m in models]
+        keyword_models = _keyword_models(resource)
+        for view in self.models:
+            view.has_keywords = view.name in keyword_models
+        self.endpoints = [
+            _EndpointView(schema, resource, e, keyword_models) for e in resource.endpoints
+        ]
+        self.namespace = f"ec.{resource.api}.{resource.resource}"
+        self.class_name = _class_name(resource)
+        self.bases = resource.base or "Resource"
+        self.comment = _comment(
+            f"{resource.title}: models and the `{self.namespace}` resource, from "
+            f"schema/{resource.file}. Transcribed from {resource.source}."
+        )
+
+
+def render_module(schema: SchemaSpec, api: str) -> str:
+    """The source of one API's public module: every model and resource of the API."""
+    resources = [r for r in schema.resources if r.api == api]
+    patterns: list[str] = []
+    views = [_ResourceView(schema, r, patterns) for r in resources]
+    namespace = _NAMESPACES[api]
+    all_names = sorted([name for r in resources for name in _public_names(r)] + [namespace])
+    title = "CRM API" if api == "crm" else "product API"
     return _ENV.get_template("module.py.jinja").render(
-        header=header(resource.file),
-        resource=resource,
-        namespace=namespace,
-        imports=_imports(schema, resource, models),
+        header=header(f"{api}/*.yaml"),
+        api=api,
+        title=title,
+        imports=_imports(schema, api, resources),
         all_names=all_names,
-        models=model_views,
-        endpoints=endpoint_views,
-        class_name=_class_name(resource),
-        bases=bases,
+        resources=views,
+        mounted=[v for v in views if v.endpoints],
+        namespace_class=namespace,
         patterns=[f"_PATTERN_{i} = re.compile({p!r})" for i, p in enumerate(patterns)],
     )
 
 
-def render_namespaces(schema: SchemaSpec) -> str:
-    """The source of `namespaces.py`: one class per API mounting its resources."""
-    lines = [
-        header("**"),
-        '"""The `ec.crm` and `ec.product` namespaces: one attribute per resource."""',
-        "",
-        "from __future__ import annotations",
-        "",
-        "from typing import Any",
-        "",
-    ]
-    for resource in schema.resources:
-        if resource.endpoints:
-            lines.append(f"from .{resource.api} import {resource.resource} as {_alias(resource)}")
-    lines += ["", '__all__ = ["CrmNamespace", "ProductNamespace"]', ""]
-    for api, cls in (("crm", "CrmNamespace"), ("product", "ProductNamespace")):
-        members = [r for r in schema.resources if r.api == api and r.endpoints]
-        lines += ["", f"class {cls}:", f'    """Every {api} resource, sharing one client."""', ""]
-        lines.append(f"    __slots__ = ({''.join(repr(r.resource) + ', ' for r in members)})")
-        lines.append("")
-        lines.append("    def __init__(self, client: Any) -> None:")
-        lines.append('        """Mount each resource on `client` (an `EcontractClient`)."""')
-        for resource in members:
-            lines.append(
-                f"        self.{resource.resource} = {_alias(resource)}.{_class_name(resource)}(client)"
-            )
-        lines.append("")
-    return "\n".join(lines) + "\n"
-
-
 def render_package(schema: SchemaSpec) -> dict[str, str]:
-    """Relative path -> source for every file of the `_generated` package."""
-    files: dict[str, str] = {}
-    modules = []
-    for api in ("crm", "product"):
-        members = [r for r in schema.resources if r.api == api]
-        lines = [header(f"{api}/*.yaml"), f'"""Every generated {api} model and resource."""', ""]
-        names: list[str] = []
-        for resource in members:
-            module_names = _public_names(resource)
-            names += module_names
-            lines.append(f"from .{resource.resource} import {', '.join(module_names)}")
-        lines += ["", f"__all__ = {sorted(names)!r}", ""]
-        files[f"{api}/__init__.py"] = "\n".join(lines)
-    for resource in schema.resources:
-        files[f"{resource.api}/{resource.resource}.py"] = render_module(schema, resource)
-        modules.append(
-            {"path": _module_path(resource), "alias": f"{resource.api}_{resource.resource}".upper()}
-        )
+    """Path relative to the `econtract_async` package -> source of every generated file: the
+    public API modules and `_generated/__init__.py` (the tables the sandbox and docs read)."""
+    files = {f"{api}.py": render_module(schema, api) for api in API_MODULES}
     codes = [
         {"name": c.name, "description": c.description, "seen": repr(c.seen_in_examples)}
         for c in schema.codes
     ]
-    files["__init__.py"] = _ENV.get_template("package_init.py.jinja").render(
-        header=header("**"), modules=modules, digest=schema.digest, codes=codes
+    files["_generated/__init__.py"] = _ENV.get_template("package_init.py.jinja").render(
+        header=header("**"), apis=API_MODULES, digest=schema.digest, codes=codes
     )
-    files["namespaces.py"] = render_namespaces(schema)
     return files

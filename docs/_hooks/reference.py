@@ -1,7 +1,8 @@
 """mkdocs hook: the API reference and the migration tables, generated from the SDK at build time.
 
-Everything here reads `econtract_async._generated` (written by codegen from `schema/`), never
-the YAML directly, so a page can only describe what the installed SDK really does:
+Everything here reads the generated SDK (`econtract_async.crm`, `econtract_async.product` and
+the tables of `econtract_async._generated`, written by codegen from `schema/`), never the YAML
+directly, so a page can only describe what the installed SDK really does:
 
 - one page per resource (`reference/crm/clients.md`, `reference/product/products.md`, ...) with,
   per endpoint, the HTTP method and path, what it returns, its call forms (every overload), a
@@ -34,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from econtract_async._generated import ENDPOINTS, MODELS
+from econtract_async._generated import ENDPOINTS, MODELS, RESOURCES
 from econtract_async._meta import (
     EndpointMeta,
     FieldMeta,
@@ -467,21 +468,10 @@ def example_code(endpoint: EndpointMeta) -> str:
 
 
 def _method(endpoint: EndpointMeta) -> Callable[..., Any]:
-    from econtract_async._resource import Resource
-
-    public = importlib.import_module(_public_module(endpoint.api))
-    for name in _exported(endpoint.api):
-        obj = getattr(public, name)
-        if (
-            isinstance(obj, type)
-            and issubclass(obj, Resource)
-            and obj.__module__.endswith(
-                endpoint.schema_file.removesuffix(".yaml").replace("/", ".")
-            )
-            and hasattr(obj, endpoint.name)
-        ):
-            method: Callable[..., Any] = getattr(obj, endpoint.name)
-            return method
+    resource = RESOURCES.get((endpoint.api, endpoint.resource))
+    if resource is not None and hasattr(resource, endpoint.name):
+        method: Callable[..., Any] = getattr(resource, endpoint.name)
+        return method
     msg = f"no resource method for {endpoint.key}"
     raise LookupError(msg)
 
@@ -595,7 +585,7 @@ def _endpoint_section(endpoint: EndpointMeta, anchors: dict[str, str], up: str) 
     if endpoint.decision:
         facts.append(f"- **Decision**: {_decision_link(endpoint.decision, anchors, up)}")
     forms = call_forms(endpoint)
-    resource_class = _resource_class(api, endpoint.schema_file)
+    resource_class = _resource_class(api, endpoint.resource)
     # The method's own identifier anchors here, the one place that documents it (autorefs).
     method_id = f"{_public_module(api)}.{resource_class}.{endpoint.name}" if resource_class else ""
     out = [
@@ -669,17 +659,10 @@ def _page_uri(api: str, resource: str) -> str:
     return f"reference/{api}/{resource}.md"
 
 
-def _resource_class(api: str, schema_file: str) -> str | None:
-    """The public name of the resource class generated from `schema_file`."""
-    from econtract_async._resource import Resource
-
-    public = importlib.import_module(_public_module(api))
-    generated = "econtract_async._generated." + schema_file.removesuffix(".yaml").replace("/", ".")
-    for name in sorted(_exported(api)):
-        obj = getattr(public, name)
-        if isinstance(obj, type) and issubclass(obj, Resource) and obj.__module__ == generated:
-            return name
-    return None
+def _resource_class(api: str, resource: str) -> str | None:
+    """The public name of the resource class of `ec.<api>.<resource>`."""
+    cls = RESOURCES.get((api, resource))
+    return cls.__name__ if cls is not None and cls.__name__ in _exported(api) else None
 
 
 def resource_pages(
@@ -713,7 +696,7 @@ def resource_pages(
         ]
         for endpoint in group:
             lines += _endpoint_section(endpoint, anchors, up)
-        resource_class = _resource_class(api, schema_file)
+        resource_class = _resource_class(api, resource)
         models = _resource_models(api, schema_file)
         if resource_class or models:
             lines += ["## Python API", ""]

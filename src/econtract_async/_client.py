@@ -40,8 +40,8 @@ from ._transport import HttpBackend, HttpxSender, Sender, aiohttp_sender
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from ._generated.namespaces import CrmNamespace, ProductNamespace
-    from ._generated.product.products import ProductsResource
+    from .crm import CrmNamespace
+    from .product import ProductNamespace, ProductsResource
 
 __all__ = ["DEFAULT_CRM_URL", "DEFAULT_PRODUCT_URL", "EcontractClient"]
 
@@ -146,7 +146,8 @@ class EcontractClient:
         self._mount()
 
     def _mount(self) -> None:
-        from ._generated.namespaces import CrmNamespace, ProductNamespace
+        from .crm import CrmNamespace
+        from .product import ProductNamespace
 
         self.crm = CrmNamespace(self)
         self.product = ProductNamespace(self)

@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 
 import codegen
+import econtract_async
 import econtract_async._generated as installed
-from codegen import PROJECT_ROOT, render_sources
+from codegen import PROJECT_ROOT, generated_sources, render_sources
 from codegen.load import schema_digest
 
 SCHEMA = PROJECT_ROOT / "schema"
-INSTALLED = Path(installed.__file__).parent
+INSTALLED = Path(econtract_async.__file__).parent
 
 
 def run_codegen(*args: str) -> subprocess.CompletedProcess[str]:
@@ -30,16 +31,13 @@ def test_two_generations_are_byte_identical() -> None:
     first = render_sources(SCHEMA)
     second = render_sources(SCHEMA)
     assert first == second
-    assert "__init__.py" in first
+    assert sorted(first) == ["_generated/__init__.py", "crm.py", "product.py"]
 
 
 def test_installed_package_equals_a_fresh_generation() -> None:
-    """The imported `_generated/` is exactly what the current schema renders to."""
-    installed_files = {
-        p.relative_to(INSTALLED).as_posix(): p.read_text(encoding="utf-8")
-        for p in sorted(INSTALLED.rglob("*.py"))
-    }
-    assert installed_files == render_sources(SCHEMA)
+    """The imported `crm.py`, `product.py` and `_generated/` are exactly what the current
+    schema renders to."""
+    assert generated_sources(INSTALLED) == render_sources(SCHEMA)
 
 
 def test_schema_digest_matches_the_schema_folder() -> None:
@@ -55,26 +53,46 @@ def test_generated_files_carry_the_do_not_edit_header() -> None:
 
 
 def test_generate_replaces_the_output_folder_whole(tmp_path: Path) -> None:
-    """A file left over from an earlier generation is removed, not kept as an orphan."""
-    out = tmp_path / "_generated"
-    out.mkdir()
-    (out / "orphan.py").write_text("stale = True\n", encoding="utf-8")
+    """A file left over from an earlier generation is removed, not kept as an orphan; the
+    hand-written modules beside the generated ones are left alone."""
+    out = tmp_path / "econtract_async"
+    (out / "_generated" / "crm").mkdir(parents=True)
+    (out / "_generated" / "crm" / "clients.py").write_text("stale = True\n", encoding="utf-8")
+    (out / "crm.py").write_text("stale = True\n", encoding="utf-8")
+    (out / "_client.py").write_text("hand_written = True\n", encoding="utf-8")
     written = codegen.generate(SCHEMA, out)
-    assert not (out / "orphan.py").exists()
+    assert not (out / "_generated" / "crm").exists()
+    assert (out / "_client.py").read_text(encoding="utf-8") == "hand_written = True\n"
     assert sorted(p.relative_to(out).as_posix() for p in written) == sorted(render_sources(SCHEMA))
+    assert generated_sources(out) == render_sources(SCHEMA)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "_client.py",
+        "_generated",
+        "crm.py",
+        "product.py",
+    ]
 
 
 def test_check_fails_on_a_stale_output_folder(tmp_path: Path) -> None:
     """`python -m codegen --check` exits 1 and names the stale file; 0 once regenerated."""
-    out = tmp_path / "_generated"
+    out = tmp_path / "econtract_async"
     codegen.generate(SCHEMA, out)
     assert run_codegen("--check", "--out", str(out)).returncode == 0
 
-    init = out / "__init__.py"
-    init.write_text(init.read_text(encoding="utf-8") + "\n# edited by hand\n", encoding="utf-8")
+    for name in ("_generated/__init__.py", "crm.py"):
+        path = out / name
+        path.write_text(path.read_text(encoding="utf-8") + "\n# edited by hand\n", encoding="utf-8")
+        stale = run_codegen("--check", "--out", str(out))
+        assert stale.returncode == 1
+        assert name in stale.stderr
+        codegen.generate(SCHEMA, out)
+
+    orphan = out / "_generated" / "crm" / "clients.py"
+    orphan.parent.mkdir()
+    orphan.write_text("stale = True\n", encoding="utf-8")
     stale = run_codegen("--check", "--out", str(out))
     assert stale.returncode == 1
-    assert "__init__.py" in stale.stderr
+    assert "_generated/crm/clients.py" in stale.stderr
 
 
 def test_check_fails_on_a_missing_output_folder(tmp_path: Path) -> None:

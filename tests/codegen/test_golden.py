@@ -8,7 +8,6 @@ diff like any other code.
 from __future__ import annotations
 
 import datetime
-import importlib
 import importlib.util
 import sys
 from collections.abc import Iterator
@@ -31,7 +30,7 @@ EXPECTED = GOLDEN / "golden.py.expected"
 
 def test_generated_module_equals_the_expected_file() -> None:
     """Rendering the fixture schema gives exactly the reviewed module (`make regen-golden`)."""
-    rendered = codegen.render_sources(SCHEMA)["crm/golden.py"]
+    rendered = codegen.render_sources(SCHEMA)["crm.py"]
     assert rendered == EXPECTED.read_text(encoding="utf-8"), "run `make regen-golden` and review"
 
 
@@ -51,16 +50,16 @@ def test_the_generated_module_imports_only_the_runtime_base() -> None:
         if line.startswith(("import ", "from "))
     ]
     allowed = (
-        "from ... import _checks",
-        "from ... import _decode",
-        "from ... import _vocabulary",
-        "from ..._exceptions ",
-        "from ..._meta ",
-        "from ..._model ",
-        "from ..._options ",
-        "from ..._resource ",
-        "from ..._resource_bases ",
-        "from ..._validation ",
+        "from . import _checks",
+        "from . import _decode",
+        "from . import _vocabulary",
+        "from ._exceptions ",
+        "from ._meta ",
+        "from ._model ",
+        "from ._options ",
+        "from ._resource ",
+        "from ._resource_bases ",
+        "from ._validation ",
         "from __future__ ",
         "from collections.abc ",
         "from typing ",
@@ -74,22 +73,19 @@ def test_the_generated_module_imports_only_the_runtime_base() -> None:
 
 @pytest.fixture(scope="module")
 def golden(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    """The fixture's generated package, imported as `econtract_async._golden`."""
-    out = tmp_path_factory.mktemp("golden") / "_golden"
+    """The fixture's generated CRM module, imported as `econtract_async._golden`."""
+    out = tmp_path_factory.mktemp("golden")
     codegen.generate(SCHEMA, out)
-    spec = importlib.util.spec_from_file_location(
-        "econtract_async._golden", out / "__init__.py", submodule_search_locations=[str(out)]
-    )
+    spec = importlib.util.spec_from_file_location("econtract_async._golden", out / "crm.py")
     assert spec is not None
     assert spec.loader is not None
-    package = importlib.util.module_from_spec(spec)
-    sys.modules["econtract_async._golden"] = package
-    spec.loader.exec_module(package)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["econtract_async._golden"] = module
     try:
-        yield importlib.import_module("econtract_async._golden.crm.golden")
+        spec.loader.exec_module(module)
+        yield module
     finally:
-        for name in [n for n in sys.modules if n.startswith("econtract_async._golden")]:
-            del sys.modules[name]
+        del sys.modules["econtract_async._golden"]
 
 
 VALID: dict[str, Any] = {

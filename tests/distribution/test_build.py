@@ -14,6 +14,12 @@ from econtract_async import _generated
 
 ROOT = Path(__file__).resolve().parents[2]
 HATCHLING = [sys.executable, "-m", "hatchling", "build"]
+GENERATED = (
+    "src/econtract_async/_generated",
+    "src/econtract_async/crm.py",
+    "src/econtract_async/product.py",
+)
+"""What the build hook writes: never tracked, so a fresh clone has none of it."""
 
 
 def _copy_sources(dest: Path) -> Path:
@@ -27,7 +33,8 @@ def _copy_sources(dest: Path) -> Path:
             target = dest / name.decode()
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(src.read_bytes())
-    assert not (dest / "src/econtract_async/_generated").exists()
+    for path in GENERATED:
+        assert not (dest / path).exists(), path
     return dest
 
 
@@ -51,12 +58,15 @@ def _digest_line(source: str) -> str:
 
 class TestBuildHook:
     def test_wheel_contains_the_generated_package(self, project: Path, tmp_path: Path) -> None:
-        """A wheel built from a clean tree ships `_generated/` with the current schema digest."""
+        """A wheel built from a clean tree ships the generated public modules and `_generated/`
+        with the current schema digest."""
         wheel = _build(project, "wheel", tmp_path / "dist")
         with zipfile.ZipFile(wheel) as archive:
             names = set(archive.namelist())
             init = archive.read("econtract_async/_generated/__init__.py").decode()
-        assert "econtract_async/_generated/crm/leads.py" in names
+            crm = archive.read("econtract_async/crm.py").decode()
+        assert {"econtract_async/crm.py", "econtract_async/product.py"} <= names
+        assert "class ThirdPartyLead(RequestModel):" in crm
         assert "econtract_async/py.typed" in names
         assert f'SCHEMA_DIGEST = "{_generated.SCHEMA_DIGEST}"' == _digest_line(init)
 
@@ -71,15 +81,19 @@ class TestBuildHook:
         top = names[0].split("/")[0]
         assert f"{top}/schema/crm/leads.yaml" in names
         assert f"{top}/codegen/hatch_hook.py" in names
+        shipped = {f"{top}/{path}" for path in (*GENERATED[1:], f"{GENERATED[0]}/__init__.py")}
+        assert shipped <= set(names)
         unpacked = tmp_path / "unpacked" / top
-        generated = unpacked / "src/econtract_async/_generated"
-        if generated.exists():
-            import shutil
+        import shutil
 
-            shutil.rmtree(generated)
+        shutil.rmtree(unpacked / GENERATED[0])
+        for path in GENERATED[1:]:
+            (unpacked / path).unlink()
         wheel = _build(unpacked, "wheel", tmp_path / "wheel")
         with zipfile.ZipFile(wheel) as archive:
-            assert "econtract_async/_generated/product/products.py" in archive.namelist()
+            product = archive.read("econtract_async/product.py").decode()
+            assert "econtract_async/_generated/__init__.py" in archive.namelist()
+        assert "class ProductsResource(Resource):" in product
 
     def test_installed_wheel_imports_with_its_models(self, project: Path, tmp_path: Path) -> None:
         """The wheel, installed into an empty target directory, imports and exposes typed models."""
@@ -92,6 +106,7 @@ class TestBuildHook:
             "import econtract_async, econtract_async._generated as g;"
             "from econtract_async.crm import ThirdPartyLead;"
             "assert econtract_async.__file__.startswith(sys.argv[1]), econtract_async.__file__;"
+            "assert ThirdPartyLead.__module__ == 'econtract_async.crm', ThirdPartyLead.__module__;"
             "print(len(g.ENDPOINTS))"
         )
         result = subprocess.run(

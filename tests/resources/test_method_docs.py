@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from econtract_async._generated import ENDPOINTS
-from econtract_async._generated.namespaces import CrmNamespace, ProductNamespace
 from econtract_async._meta import EndpointMeta, raises_of, retry_words
+from econtract_async.crm import CrmNamespace
+from econtract_async.product import ProductNamespace
 
 
 def _method(endpoint: EndpointMeta) -> Any:

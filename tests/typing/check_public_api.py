@@ -6,8 +6,10 @@ The file name does not start with `test_`, so pytest does not collect it.
 from __future__ import annotations
 
 import datetime
-from typing import Literal, assert_type
+from typing import Any, Literal, assert_type
 
+import econtract_async.crm
+import econtract_async.product
 from econtract_async import (
     APIError,
     CrmKeyAuth,
@@ -170,3 +172,24 @@ async def construction_and_errors() -> None:
             assert_type(exc.retry_after, float | None)
         except APIError as exc:
             assert_type(exc.status_code, int)
+
+
+async def public_homes(ec: EcontractClient) -> None:
+    """What the client hands out is typed by the classes of the public modules.
+
+    `assert_type` cannot tell where a class is defined (a re-export is the same class); that
+    they are defined in `econtract_async.crm` / `econtract_async.product`, so that checkers and
+    IDEs name them so, is what tests/typing/test_revealed_names.py asserts on mypy's output.
+    """
+    assert_type(ec.crm, econtract_async.crm.CrmNamespace)
+    assert_type(ec.product, econtract_async.product.ProductNamespace)
+    assert_type(ec.crm.clients, econtract_async.crm.ClientsResource)
+    assert_type(ec.crm.orders, econtract_async.crm.OrdersResource)
+    assert_type(ec.products, econtract_async.product.ProductsResource)
+    assert_type(await ec.crm.clients.get(63), econtract_async.crm.Client)
+    order: dict[str, Any] = {}
+    assert_type(await ec.crm.orders.create(order), econtract_async.crm.Order)
+    assert_type(await ec.crm.leads.create(order), econtract_async.crm.CreatedLead)
+    assert_type(await ec.crm.addresses.get(1), econtract_async.crm.Address)
+    assert_type(await ec.products.list(cat="internet"), list[econtract_async.product.Product])
+    assert_type(await ec.product.suppliers.list(), list[econtract_async.product.Supplier])
