@@ -316,17 +316,20 @@ def test_a_password_in_the_url_never_shows(journal_target: str) -> None:
     assert "importer:***@" in repr(journal)
 
 
-def test_a_journal_locked_by_another_worker_opening_it_is_waited_for(tmp_path: Path) -> None:
-    """A worker opening a new journal another connection holds waits, then switches to WAL.
+def test_a_journal_another_worker_is_writing_to_is_waited_for(tmp_path: Path) -> None:
+    """Opening a journal while another connection writes to it waits, then switches to WAL.
 
-    (The Dask recipe once failed with "database is locked" on the WAL switch under load; that
-    race did not reproduce here, so this checks the waiting, not that exact race.)
+    SQLite answers `PRAGMA journal_mode=WAL` with "database is locked" at once, without its
+    busy handler, while another connection holds a write lock on a file still in rollback mode
+    (the Dask recipe failed on it once, two workers opening one new journal).
     """
     import threading
 
     path = tmp_path / "journal.sqlite"
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE other (n)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO other VALUES (1)")
     release = threading.Timer(0.3, holder.execute, args=("COMMIT",))
     release.start()
     try:

@@ -732,9 +732,9 @@ def _switch_to_wal(db: sqlite3.Connection, patience: float = 60.0) -> None:
     """Put the journal file in WAL mode, waiting while another worker holds it.
 
     Switching the mode needs the file to itself, and SQLite answers "database is locked" at
-    once, without its busy handler, when a second worker opens a new journal at the same
-    moment (seen with two Dask workers). WAL is a property of the file: once one worker has
-    switched it, the others find it so.
+    once, without its busy handler, while another connection holds a write lock on a file still
+    in rollback mode (seen with two Dask workers opening one new journal). WAL is a property of
+    the file: once one worker has switched it, the others find it so.
     """
     deadline = time.monotonic() + patience
     while True:
