@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .spec import FieldSpec, ModelSpec, SchemaSpec
-from .typemap import behaviour, exact_test, response_behaviour
+from .typemap import behaviour, exact_test
 from .vocabulary import vocabulary
 
 __all__ = [
@@ -399,13 +399,13 @@ def _decode_convert(spec: FieldSpec) -> tuple[str, str] | None:
     if spec.type == "list":
         if spec.model:
             return "v is not None", f"_d.models({spec.model}, v)"
-        kind = response_behaviour(spec.item or "string", ())
-        exact = kind.response_exact or "None"
+        kind = behaviour(spec.item or "string")
+        exact = "None" if kind.decode_always else kind.response
         return "v is not None", f"_d.scalars({_name(kind.decode)}, {exact}, v)"
-    kind = response_behaviour(spec.type, spec.values)
-    if kind.response_exact is None:
+    kind = behaviour(spec.type, spec.values)
+    if kind.decode_always:
         return "v is not None", f"{_name(kind.decode)}(v)"
-    return f"v is not None and type(v) is not {kind.response_exact}", f"{_name(kind.decode)}(v)"
+    return f"v is not None and type(v) is not {kind.response}", f"{_name(kind.decode)}(v)"
 
 
 def stored_name(spec: FieldSpec) -> str:

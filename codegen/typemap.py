@@ -13,7 +13,6 @@ __all__ = [
     "params_annotation",
     "request_annotation",
     "response_annotation",
-    "response_behaviour",
     "scalar_annotation",
 ]
 
@@ -85,7 +84,11 @@ def _item_spec(spec: FieldSpec) -> FieldSpec:
 
 
 def response_annotation(spec: FieldSpec) -> str:
-    """The annotation of a response-model field (without `| None`): lenient, text stays text."""
+    """The annotation of a response-model field (without `| None`): lenient, text stays text.
+
+    As on requests, an enum of integers is an integer; a response enum is never a `Literal`: the
+    server may answer a value the docs do not list, and it must still be readable (D-160).
+    """
     if spec.type == "model":
         return str(spec.model)
     if spec.type == "map":
@@ -95,14 +98,5 @@ def response_annotation(spec: FieldSpec) -> str:
     if spec.type == "list":
         if spec.model:
             return f"list[{spec.model}]"
-        return f"list[{response_behaviour(spec.item or 'string').response}]"
-    return response_behaviour(spec.type, spec.values).response
-
-
-def response_behaviour(ftype: str, values: tuple[Any, ...] = ()) -> vocabulary.ScalarType:
-    """The vocabulary entry that decodes a response scalar of `ftype`.
-
-    As on requests, an enum of integers is an integer; a response enum is never a `Literal`: the
-    server may answer a value the docs do not list, and it must still be readable (D-160).
-    """
-    return behaviour(ftype, values)
+        return f"list[{behaviour(spec.item or 'string').response}]"
+    return behaviour(spec.type, spec.values).response

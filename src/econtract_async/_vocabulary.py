@@ -11,8 +11,8 @@ Each entry of `VOCABULARY` says, for one schema type (`email`, `ean`, `identifie
   text sent on the wire;
 - `parse`: the sandbox's reading of the wire text, in the API's own words (`ValueError`);
 - `decode`: a JSON value of a response, leniently typed, or `Untyped` (`None`: "not sent",
-  for the empty forms a server writes for a missing date); `response_exact` names the type a
-  JSON value already has when `decode` can be skipped (none: always decode).
+  for the empty forms a server writes for a missing date); a value that already has the
+  `response` type skips it, unless `decode_always` (the `response` type is a `Literal`).
 
 Codegen (`codegen/vocabulary.py`) loads this file by path at build time, to learn the types and
 the names it writes into the generated checks, coercers, encoders and decoders; the runtime
@@ -756,8 +756,8 @@ class ScalarType:
     """Whether values are text (an explicit `""` is meaningful, surrogates are checked)."""
     empty: Any = ""
     """What the sandbox stores for an explicit empty value (`key=`)."""
-    response_exact: str | None = "str"
-    """The type (as generated code names it) of a JSON value `decode` may skip; None: never."""
+    decode_always: bool = False
+    """Whether every response value is decoded: `response` is no runtime type (a `Literal`)."""
 
 
 def _scalar(
@@ -774,7 +774,7 @@ def _scalar(
     parse: Callable[[str], Any] = parse_text,
     decode: Callable[[Any], Any] = decode_text,
     text: bool = True,
-    response_exact: str | None = "",
+    decode_always: bool = False,
 ) -> ScalarType:
     return ScalarType(
         name=name,
@@ -790,7 +790,7 @@ def _scalar(
         encode_inline=encode_inline,
         text=text,
         empty="" if text else None,
-        response_exact=response if response_exact == "" else response_exact,
+        decode_always=decode_always,
     )
 
 
@@ -901,7 +901,7 @@ VOCABULARY: dict[str, ScalarType] = {
             "as is",
             parse=parse_language,
             decode=decode_language,
-            response_exact=None,
+            decode_always=True,
         ),
         _scalar("country", "str", "str", (str,), check_country, coerce_country, "as is"),
         _scalar("ean", "str", "str", (str,), check_ean, coerce_ean, "as is"),
